@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

@@ -1,0 +1,124 @@
+"""create_app(settings) -> Starlette. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from server.api import auth, catalogue, groups, meetings
+from server.api.errors import (
+    ApiError,
+    api_error_handler,
+    error_body,
+    http_exception_handler,
+    server_error_handler,
+)
+from server.api.jsonio import json_response
+from server.config import Settings
+from server.context import AppContext, ctx
+from server.db.engine import create_engine, sessionmaker
+from server.db.migrate import upgrade
+from server.middleware import CrossSiteGuard, SecurityHeadersAndAccessLog
+from server.security import Signer
+
+log = logging.getLogger("hearth")
+
+
+async def healthz(request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    app = ctx(request)
+    checks: dict[str, str] = {}
+    ok = True
+    try:
+        assert app.engine is not None
+        async with app.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        ok = False
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+    if app.hub is not None:
+        status = await app.hub.readiness()
+        checks["room_log"] = status
+        ok = ok and status == "ok"
+    return json_response(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503
+    )
+
+
+async def api_not_found(request: Request) -> Response:
+    raise ApiError(404, "not_found", "No such endpoint.")
+
+
+def build_routes(settings: Settings) -> list[BaseRoute]:
+    from server import ws
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        *auth.routes,
+        *groups.routes,
+        *meetings.routes,
+        *catalogue.routes,
+        *ws.routes,
+        Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ]
+    if settings.static_dir.is_dir():
+        from server.pages import routes as page_routes
+
+        routes.extend(page_routes)
+        routes.append(Mount("/static", StaticFiles(directory=settings.static_dir), name="static"))
+    return routes
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
+    settings = settings or Settings.from_env()
+    context = AppContext(settings=settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from server.hub import Hub
+
+        context.engine = create_engine(settings)
+        if migrate:
+            await upgrade(context.engine)
+        context.db = sessionmaker(context.engine)
+        context.signer = Signer(settings.resolved_secret_key())
+        context.hub = await Hub.start(context)
+        try:
+            yield
+        finally:
+            await context.hub.stop()
+            await context.engine.dispose()
+
+    app = Starlette(
+        routes=build_routes(settings),
+        middleware=[
+            Middleware(SecurityHeadersAndAccessLog),
+            Middleware(CrossSiteGuard, allowed=settings.allowed_origins),
+        ],
+        exception_handlers={
+            ApiError: api_error_handler,
+            HTTPException: http_exception_handler,
+            Exception: server_error_handler,
+        },
+        lifespan=lifespan,
+    )
+    app.state.ctx = context
+    return app
+
+
+__all__ = ["create_app", "error_body"]

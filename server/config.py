@@ -1,0 +1,144 @@
+"""Settings, read once from HEARTH_* environment variables.
+
+Everything configurable lives here so that the app, the CLI and the tests agree
+on defaults; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+class ConfigError(ValueError):
+    """A HEARTH_* variable holds a value we cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path = Path("hearth-data")
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    log_level: str = "info"
+    static_dir: Path = STATIC_DIR
+    cookie_secure: bool = False
+    # Room behaviour (PROTOCOL.md defaults).
+    room_open_minutes: int = 15
+    resume_grace_seconds: int = 60
+    room_retention_seconds: int = 600
+    hello_timeout_seconds: float = 10.0
+    max_frame_bytes: int = 16 * 1024
+    max_text_chars: int = 2000
+    rate_limit_commands: int = 10
+    rate_limit_window_seconds: float = 5.0
+    send_queue_frames: int = 256
+    # HTTP.
+    max_body_bytes: int = 64 * 1024
+    login_failures_allowed: int = 5
+    login_failure_window_seconds: int = 300
+    facilitator_token_seconds: int = 12 * 3600
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'hearth.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("HEARTH_DATA_DIR") or "hearth-data")
+        origins = tuple(
+            o.strip().rstrip("/")
+            for o in env.get("HEARTH_ALLOWED_ORIGINS", "").split(",")
+            if o.strip()
+        )
+        database_url = env.get("HEARTH_DATABASE_URL", "").strip()
+        if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
+            database_url = "postgresql+asyncpg://" + database_url.split("://", 1)[1]
+        level = env.get("HEARTH_LOG_LEVEL", "info").strip().lower() or "info"
+        if level not in {"debug", "info", "warning", "error", "critical"}:
+            raise ConfigError("HEARTH_LOG_LEVEL must be debug, info, warning, error or critical")
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            redis_url=env.get("HEARTH_REDIS_URL", "").strip(),
+            secret_key=env.get("HEARTH_SECRET_KEY", "").strip(),
+            allowed_origins=origins,
+            log_level=level,
+            static_dir=Path(env.get("HEARTH_STATIC_DIR") or STATIC_DIR),
+            cookie_secure=_bool(env, "HEARTH_COOKIE_SECURE", False),
+            room_open_minutes=_int(env, "HEARTH_ROOM_OPEN_MINUTES", 15, 0, 24 * 60),
+            resume_grace_seconds=_int(env, "HEARTH_RESUME_GRACE_SECONDS", 60, 1, 3600),
+            room_retention_seconds=_int(env, "HEARTH_ROOM_RETENTION_SECONDS", 600, 0, 7 * 86400),
+            hello_timeout_seconds=float(_int(env, "HEARTH_HELLO_TIMEOUT_SECONDS", 10, 1, 600)),
+            max_frame_bytes=_int(env, "HEARTH_MAX_FRAME_BYTES", 16 * 1024, 1024, 1024 * 1024),
+            rate_limit_commands=_int(env, "HEARTH_RATE_LIMIT_COMMANDS", 10, 1, 10_000),
+            rate_limit_window_seconds=float(
+                _int(env, "HEARTH_RATE_LIMIT_WINDOW_SECONDS", 5, 1, 3600)
+            ),
+            send_queue_frames=_int(env, "HEARTH_SEND_QUEUE_FRAMES", 256, 8, 100_000),
+            login_failures_allowed=_int(env, "HEARTH_LOGIN_FAILURES_ALLOWED", 5, 1, 1000),
+        )
+
+    def resolved_secret_key(self) -> str:
+        """The signing key: HEARTH_SECRET_KEY, else one kept in the data directory.
+
+        Kept on disk so that sessions and facilitator tokens survive a restart and
+        are shared by the workers of one machine.
+        """
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+            try:
+                os.link(tmp, path)  # atomic: the first worker to get here wins
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip()

@@ -1,0 +1,7 @@
+"""WebSocket endpoint: hello, authorisation, frames <-> hub."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
