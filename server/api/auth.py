@@ -148,14 +148,14 @@ async def create_user(request: Request) -> Response:
         await require_user(request, session, "organiser")
         body = await decode_body(request, UserIn)
         user = await add_user(session, body.username, body.password, body.role)
-        return json_response({"user": user_out(user)}, status=201)
+        return json_response(user_out(user), status=201)
 
 
 async def list_users(request: Request) -> Response:
     async with ctx(request).session() as session:
         await require_user(request, session, "organiser")
         users = (await session.scalars(select(User).order_by(User.username))).all()
-        return json_response({"users": [user_out(u) for u in users]})
+        return json_response([user_out(u) for u in users])
 
 
 async def add_user(session: AsyncSession, username: str, password: str, role: str) -> User:

@@ -58,7 +58,9 @@ async def test_only_organisers_create_users(
     assert r.status_code == 403
     r = await organiser.post("/api/users", json=body)
     assert r.status_code == 201
-    assert r.json()["user"]["role"] == "facilitator"
+    assert r.json()["role"] == "facilitator"
+    listed = await organiser.get("/api/users")
+    assert [u["username"] for u in listed.json()] == ["fern", "olive", "sage"]
     r = await organiser.post("/api/users", json=body)
     assert r.status_code == 409
 
