@@ -141,3 +141,16 @@ async def organiser(make_user: MakeUser) -> httpx.AsyncClient:
 @pytest.fixture
 async def facilitator(make_user: MakeUser) -> httpx.AsyncClient:
     return await make_user("fern", "facilitator")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (HEARTH_REQUIRE_SERVICES=1) a skipped test is a failure: nothing quietly not run."""
+    from tests.services import REQUIRE
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if REQUIRE and skipped:
+        reporter.write_line(
+            f"{len(skipped)} test(s) skipped with HEARTH_REQUIRE_SERVICES=1", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

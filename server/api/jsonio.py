@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -16,7 +17,7 @@ _PATH = re.compile(r" - at `\$\.?([^`]*)`$")
 
 
 def json_response(
-    content: Any, status: int = 200, headers: dict[str, str] | None = None
+    content: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:
     return Response(
         _encoder.encode(content), status_code=status, headers=headers, media_type="application/json"

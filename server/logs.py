@@ -1,0 +1,54 @@
+"""Logging set-up: plain lines on stderr, with any address that slips in redacted."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+# IPv4, and IPv6 written with "::" or with at least four groups (not a clock time).
+_IP = re.compile(
+    r"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}(?![\w:])"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){0,6}:(?::?[0-9a-fA-F]{1,4}){0,6}(?![\w:])"
+)
+
+
+def redact(text: str) -> str:
+    return _IP.sub("[addr]", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """uvicorn names clients by address in its own lines; we never keep one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """A dictConfig for uvicorn and our loggers; uvicorn's access log is off (ours has no IPs)."""
+    upper = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {
+                "()": RedactingFormatter,
+                "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            }
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "hearth": {"handlers": ["stderr"], "level": upper, "propagate": False},
+            "uvicorn": {"handlers": ["stderr"], "level": upper, "propagate": False},
+            "uvicorn.error": {"level": upper},
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        },
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+    }
