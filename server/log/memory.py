@@ -1,0 +1,96 @@
+"""The embedded room log: one process, entries in a dict, delivery on the event loop.
+
+As strict as the Redis one, so that tests on it mean something: payloads are
+copied, delivery is asynchronous (after append returns), history expires, and a
+bounded history drops its oldest entries like XADD MAXLEN does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+
+from server.log.base import Deliver, LogEntry, LogUnavailable
+
+MAX_ENTRIES = 100_000
+
+
+class _Room:
+    __slots__ = ("entries", "epoch", "expires_at", "seq")
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.entries: list[LogEntry] = []
+        self.epoch = secrets.token_hex(4)
+        self.expires_at: float | None = None
+
+
+class MemoryRoomLog:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._rooms: dict[str, _Room] = {}
+        self._subscribed: set[str] = set()
+        self._deliver: Deliver | None = None
+        self._max = max_entries
+        self._closed = False
+
+    async def start(self, deliver: Deliver) -> None:
+        self._deliver = deliver
+
+    async def close(self) -> None:
+        self._closed = True
+        self._subscribed.clear()
+
+    async def subscribe(self, room: str) -> None:
+        self._subscribed.add(room)
+
+    async def unsubscribe(self, room: str) -> None:
+        self._subscribed.discard(room)
+
+    def _room(self, name: str, create: bool) -> _Room | None:
+        room = self._rooms.get(name)
+        if room is not None and room.expires_at is not None and room.expires_at <= time.time():
+            del self._rooms[name]
+            room = None
+        if room is None and create:
+            room = self._rooms[name] = _Room()
+        return room
+
+    async def append(self, room: str, payload: bytes, ttl_seconds: int) -> LogEntry:
+        if self._closed:
+            raise LogUnavailable("the room log is closed")
+        r = self._room(room, create=True)
+        assert r is not None
+        r.seq += 1
+        entry = LogEntry(room, r.epoch, r.seq, int(time.time() * 1000), bytes(payload))
+        r.entries.append(entry)
+        if len(r.entries) > self._max:
+            del r.entries[: len(r.entries) - self._max]
+        r.expires_at = time.time() + ttl_seconds
+        if room in self._subscribed and self._deliver is not None:
+            asyncio.get_running_loop().call_soon(self._deliver_one, entry)
+        return entry
+
+    def _deliver_one(self, entry: LogEntry) -> None:
+        if entry.room in self._subscribed and self._deliver is not None:
+            self._deliver(entry)
+
+    async def history(self, room: str, after: int = 0) -> list[LogEntry]:
+        r = self._room(room, create=False)
+        if r is None:
+            return []
+        return [e for e in r.entries if e.seq > after]
+
+    async def epoch(self, room: str) -> str:
+        r = self._room(room, create=True)
+        assert r is not None
+        return r.epoch
+
+    async def expire(self, room: str, seconds: int) -> None:
+        r = self._room(room, create=False)
+        if r is not None:
+            r.expires_at = time.time() + seconds
+
+    async def ping(self) -> None:
+        if self._closed:
+            raise LogUnavailable("the room log is closed")
