@@ -1,5 +1,404 @@
-"""Placeholder until written."""
+"""Groups and what hangs off them: facilitators, invites, resources.
 
-from starlette.routing import BaseRoute
+Organisers manage every group; a facilitator reads the groups they run (see
+access.py). Invites may be created by organisers and by the group's own
+facilitators, who are the ones who meet newcomers.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import msgspec
+from sqlalchemy import case, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from server.api.access import group_for, is_facilitator
+from server.api.auth import require_user, user_out
+from server.api.errors import invalid, not_found
+from server.api.jsonio import decode_body, json_response
+from server.context import ctx
+from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
+from server.security import hash_secret, new_code
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+LongText = Annotated[str, msgspec.Meta(max_length=4000)]
+Topic = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Capacity = Annotated[int, msgspec.Meta(ge=2, le=500)]
+ShareSeconds = Annotated[int, msgspec.Meta(ge=30, le=1800)]
+Visibility = Literal["open", "closed"]
+Kind = Literal["crisis", "article", "video", "link"]
+
+_GROUP_FIELDS = (
+    "name", "description", "guidelines", "topics", "language", "visibility", "listed",
+    "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
+)  # fmt: skip
+
+
+class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    description: LongText = ""
+    guidelines: LongText = ""
+    topics: Annotated[list[Topic], msgspec.Meta(max_length=10)] = []
+    language: Language = "en"
+    visibility: Visibility = "open"
+    listed: bool = True
+    timezone: TimeZone = "UTC"
+    capacity: Capacity = 30
+    lobby: bool = False
+    late_joiners_see_history: bool = False
+    share_seconds: ShareSeconds = 180
+    crosstalk: bool = False
+
+
+class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType = msgspec.UNSET
+    guidelines: LongText | msgspec.UnsetType = msgspec.UNSET
+    topics: Annotated[list[Topic], msgspec.Meta(max_length=10)] | msgspec.UnsetType = msgspec.UNSET
+    language: Language | msgspec.UnsetType = msgspec.UNSET
+    visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
+    listed: bool | msgspec.UnsetType = msgspec.UNSET
+    timezone: TimeZone | msgspec.UnsetType = msgspec.UNSET
+    capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
+    lobby: bool | msgspec.UnsetType = msgspec.UNSET
+    late_joiners_see_history: bool | msgspec.UnsetType = msgspec.UNSET
+    share_seconds: ShareSeconds | msgspec.UnsetType = msgspec.UNSET
+    crosstalk: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
+    expires_at: datetime | None = None
+    max_uses: Annotated[int, msgspec.Meta(ge=1, le=10000)] | None = None
+
+
+class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+    kind: Kind = "link"
+
+
+def valid_timezone(name: str) -> bool:
+    if "\x00" in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _clean_text(value: str, field: str, *, required: bool = False) -> str:
+    """Trims, and refuses control characters (PostgreSQL refuses NUL outright)."""
+    text = value.strip()
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise invalid({field: "Must not contain control characters."})
+    if required and not text:
+        raise invalid({field: "This field is required."})
+    return text
+
+
+def _normalise(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for field in ("name", "description", "guidelines"):
+        if field in out:
+            out[field] = _clean_text(out[field], field, required=field == "name")
+    if "topics" in out:
+        topics: list[str] = []
+        for t in out["topics"]:
+            topic = " ".join(_clean_text(t, "topics").lower().split())
+            if topic and topic not in topics:
+                topics.append(topic)
+        out["topics"] = topics
+    if "timezone" in out and not valid_timezone(out["timezone"]):
+        raise invalid({"timezone": "Not a known IANA time zone, e.g. Europe/London."})
+    return out
+
+
+def group_out(group: Group) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": group.id}
+    out.update({f: getattr(group, f) for f in _GROUP_FIELDS})
+    out["created_at"] = group.created_at
+    return out
+
+
+async def create_group(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session, "organiser")
+        body = await decode_body(request, GroupIn)
+        values = _normalise(msgspec.structs.asdict(body))
+        group = Group(owner_id=user.id, **values)
+        session.add(group)
+        await session.commit()
+        return json_response(group_out(group), status=201)
+
+
+async def list_groups(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        query = select(Group).order_by(Group.name, Group.id)
+        if user.role != "organiser":
+            query = query.join(GroupFacilitator, GroupFacilitator.group_id == Group.id).where(
+                GroupFacilitator.user_id == user.id
+            )
+        groups = (await session.scalars(query)).all()
+        return json_response([group_out(g) for g in groups])
+
+
+async def get_group(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=False)
+        return json_response(group_out(group))
+
+
+async def patch_group(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        body = await decode_body(request, GroupPatch)
+        values = _normalise(
+            {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+        )
+        for key, value in values.items():
+            setattr(group, key, value)
+        await session.commit()
+        return json_response(group_out(group))
+
+
+async def delete_group(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        await session.delete(group)
+        await session.commit()
+        return Response(status_code=204)
+
+
+# Facilitators ---------------------------------------------------------------
+
+
+async def _facilitators(session: AsyncSession, group_id: str) -> list[dict[str, Any]]:
+    users = await session.scalars(
+        select(User)
+        .join(GroupFacilitator, GroupFacilitator.user_id == User.id)
+        .where(GroupFacilitator.group_id == group_id)
+        .order_by(User.username)
+    )
+    return [user_out(u) for u in users]
+
+
+async def list_facilitators(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=False)
+        return json_response(await _facilitators(session, group.id))
+
+
+async def put_facilitator(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        name = request.path_params["username"].strip().lower()
+        target = await session.scalar(select(User).where(User.username == name))
+        if target is None:
+            raise not_found("user")
+        if not await is_facilitator(session, target.id, group.id):
+            session.add(GroupFacilitator(group_id=group.id, user_id=target.id))
+            await session.commit()
+        return json_response(await _facilitators(session, group.id))
+
+
+async def delete_facilitator(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        name = request.path_params["username"].strip().lower()
+        target = await session.scalar(select(User).where(User.username == name))
+        if target is None or not await is_facilitator(session, target.id, group.id):
+            raise not_found("facilitator")
+        await session.execute(
+            delete(GroupFacilitator).where(
+                GroupFacilitator.group_id == group.id, GroupFacilitator.user_id == target.id
+            )
+        )
+        await session.commit()
+        return Response(status_code=204)
+
+
+# Invites --------------------------------------------------------------------
+
+
+def invite_status(invite: Invite) -> str:
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.expires_at is not None and invite.expires_at <= utcnow():
+        return "expired"
+    if invite.max_uses is not None and invite.use_count >= invite.max_uses:
+        return "used_up"
+    return "active"
+
+
+def invite_out(invite: Invite) -> dict[str, Any]:
+    return {
+        "id": invite.id,
+        "hint": invite.hint,
+        "expires_at": invite.expires_at,
+        "max_uses": invite.max_uses,
+        "use_count": invite.use_count,
+        "revoked": invite.revoked_at is not None,
+        "status": invite_status(invite),
+        "created_at": invite.created_at,
+    }
+
+
+async def _invite_group(request: Request, session: AsyncSession) -> tuple[User, Group]:
+    user = await require_user(request, session)
+    group = await group_for(session, user, request.path_params["id"], write=False)
+    return user, group
+
+
+async def create_invite(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user, group = await _invite_group(request, session)
+        body = await decode_body(request, InviteIn)
+        expires_at = body.expires_at
+        if expires_at is not None:
+            if expires_at.tzinfo is None:
+                expires_at = expires_at.replace(tzinfo=UTC)
+            if expires_at <= utcnow():
+                raise invalid({"expires_at": "Must be in the future."})
+        code = new_code()
+        invite = Invite(
+            group_id=group.id,
+            code_hash=hash_secret(code),
+            hint=code[:4],
+            expires_at=expires_at,
+            max_uses=body.max_uses,
+            created_by=user.id,
+        )
+        session.add(invite)
+        await session.commit()
+        out = invite_out(invite)
+        out["code"] = code
+        out["url"] = f"{request.url.scheme}://{request.url.netloc}/g/{group.id}#invite={code}"
+        return json_response(out, status=201)
+
+
+async def list_invites(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        _, group = await _invite_group(request, session)
+        invites = await session.scalars(
+            select(Invite).where(Invite.group_id == group.id).order_by(Invite.created_at)
+        )
+        return json_response([invite_out(i) for i in invites])
+
+
+async def revoke_invite(request: Request) -> Response:
+    """Takes the code itself, or the invite's id (the code is shown only once)."""
+    async with ctx(request).session() as session:
+        _, group = await _invite_group(request, session)
+        key = request.path_params["code"]
+        invite = await session.scalar(
+            select(Invite).where(
+                Invite.group_id == group.id,
+                or_(Invite.id == key, Invite.code_hash == hash_secret(key)),
+            )
+        )
+        if invite is None:
+            raise not_found("invite")
+        if invite.revoked_at is None:
+            invite.revoked_at = utcnow()
+            await session.commit()
+        return Response(status_code=204)
+
+
+# Resources ------------------------------------------------------------------
+
+
+def resource_out(resource: Resource) -> dict[str, Any]:
+    return {"id": resource.id, "title": resource.title, "url": resource.url, "kind": resource.kind}
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise invalid({"url": "Not a valid URL."}) from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise invalid({"url": "Only http:// and https:// links with a host are allowed."})
+    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        raise invalid({"url": "A URL must not contain spaces or control characters."})
+    return url
+
+
+async def group_resources(session: AsyncSession, group_id: str) -> list[dict[str, Any]]:
+    """A group's resources, crisis lines first: for the public view and the room."""
+    resources = await session.scalars(
+        select(Resource)
+        .where(Resource.group_id == group_id)
+        .order_by(case((Resource.kind == "crisis", 0), else_=1), Resource.created_at, Resource.id)
+    )
+    return [resource_out(r) for r in resources]
+
+
+async def create_resource(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        body = await decode_body(request, ResourceIn)
+        resource = Resource(
+            group_id=group.id,
+            title=_clean_text(body.title, "title", required=True),
+            url=check_url(body.url),
+            kind=body.kind,
+        )
+        session.add(resource)
+        await session.commit()
+        return json_response(resource_out(resource), status=201)
+
+
+async def list_resources(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=False)
+        return json_response(await group_resources(session, group.id))
+
+
+async def delete_resource(request: Request) -> Response:
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        resource = await session.get(Resource, request.path_params["rid"])
+        if resource is None or resource.group_id != group.id:
+            raise not_found("resource")
+        await session.delete(resource)
+        await session.commit()
+        return Response(status_code=204)
+
+
+routes: list[BaseRoute] = [
+    Route("/api/groups", create_group, methods=["POST"]),
+    Route("/api/groups", list_groups, methods=["GET"]),
+    Route("/api/groups/{id}", get_group, methods=["GET"]),
+    Route("/api/groups/{id}", patch_group, methods=["PATCH"]),
+    Route("/api/groups/{id}", delete_group, methods=["DELETE"]),
+    Route("/api/groups/{id}/facilitators", list_facilitators, methods=["GET"]),
+    Route("/api/groups/{id}/facilitators/{username}", put_facilitator, methods=["PUT"]),
+    Route("/api/groups/{id}/facilitators/{username}", delete_facilitator, methods=["DELETE"]),
+    Route("/api/groups/{id}/invites", create_invite, methods=["POST"]),
+    Route("/api/groups/{id}/invites", list_invites, methods=["GET"]),
+    Route("/api/groups/{id}/invites/{code}", revoke_invite, methods=["DELETE"]),
+    Route("/api/groups/{id}/resources", create_resource, methods=["POST"]),
+    Route("/api/groups/{id}/resources", list_resources, methods=["GET"]),
+    Route("/api/groups/{id}/resources/{rid}", delete_resource, methods=["DELETE"]),
+]

@@ -62,6 +62,9 @@ async def decode_body(request: Request, kind: type[T]) -> T:
         if text.startswith("Object missing required field"):
             field = text.split("`")[1] if "`" in text else field
             text = "This field is required."
+        elif text.startswith("Object contains unknown field"):
+            field = ".".join(p for p in (field, text.split("`")[1]) if p) if "`" in text else field
+            text = "Unknown field."
         fields = {field or "body": text}
         raise ApiError(400, "invalid", "Some fields are not valid.", fields) from None
     except msgspec.DecodeError:
