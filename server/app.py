@@ -28,7 +28,7 @@ from server.config import Settings
 from server.context import AppContext, ctx
 from server.db.engine import create_engine, sessionmaker
 from server.db.migrate import upgrade
-from server.middleware import CrossSiteGuard, SecurityHeadersAndAccessLog
+from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
 
 log = logging.getLogger("hearth")
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         routes=build_routes(settings),
         middleware=[
             Middleware(SecurityHeadersAndAccessLog),
+            Middleware(RejectNul),
             Middleware(CrossSiteGuard, allowed=settings.allowed_origins),
         ],
         exception_handlers={

@@ -33,6 +33,27 @@ SECURITY_HEADERS = [
 ]
 
 
+class RejectNul:
+    """A NUL in the path or query is never meaningful, and PostgreSQL would choke on it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"} and (
+            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
+        ):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            response = json_response(
+                error_body("bad_request", "The address contains a NUL character."), status=400
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class CrossSiteGuard:
     """Refuses state-changing requests that carry our cookie from a foreign origin."""
 

@@ -1,6 +1,13 @@
-"""HTML pages of the browser client, served from static/."""
+"""HTML pages of the browser client, served from static/.
+
+Each page is a static HTML file; its ES modules read what they need from the URL
+(the meeting or group id in the path, an invite code in the #fragment, which
+never reaches the server) and talk to the JSON API and the WebSocket.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -11,15 +18,22 @@ from server.context import ctx
 
 PAGES = {
     "/": "index.html",
+    "/g/{group_id}": "group.html",
+    "/m/{meeting_id}": "meeting.html",
+    "/login": "login.html",
+    "/console": "console.html",
 }
 
+# Pages change with the code; let browsers revalidate instead of caching stale HTML.
+HEADERS = {"Cache-Control": "no-cache"}
 
-def _page(name: str):  # type: ignore[no-untyped-def]
+
+def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         path = ctx(request).settings.static_dir / name
         if not path.is_file():
             raise ApiError(404, "not_found", "No such page.")
-        return FileResponse(path, media_type="text/html")
+        return FileResponse(path, media_type="text/html", headers=HEADERS)
 
     return endpoint
 

@@ -1,5 +1,142 @@
-"""Placeholder until written."""
+"""The public catalogue of listed groups, and each listed group's calendar feed."""
 
-from starlette.routing import BaseRoute
+from __future__ import annotations
 
-routes: list[BaseRoute] = []
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from server.api.errors import invalid, not_found
+from server.api.jsonio import json_response
+from server.api.meetings import meeting_out
+from server.context import ctx
+from server.db.models import Group, Meeting, utcnow
+
+NEXT_MEETINGS = 3
+MAX_GROUPS = 200
+
+
+def _param(request: Request, name: str, limit: int) -> str:
+    value = request.query_params.get(name, "").strip()
+    if len(value) > limit or any(ord(c) < 32 for c in value):
+        raise invalid({name: f"At most {limit} printable characters."})
+    return value
+
+
+def _matches(group: Group, words: list[str]) -> bool:
+    haystack = " ".join([group.name, group.description, *group.topics]).casefold()
+    return all(w in haystack for w in words)
+
+
+async def catalogue(request: Request) -> Response:
+    app = ctx(request)
+    q = _param(request, "q", 200)
+    topic = " ".join(_param(request, "topic", 40).lower().split())
+    language = _param(request, "language", 16).lower()
+    now = utcnow()
+    minutes = app.settings.room_open_minutes
+    async with app.session() as session:
+        query = select(Group).where(Group.listed.is_(True))
+        if language:
+            query = query.where(Group.language == language)
+        groups = [g for g in await session.scalars(query) if _matches(g, q.casefold().split())]
+        if topic:
+            groups = [g for g in groups if topic in g.topics]
+        ids = [g.id for g in groups]
+        upcoming: dict[str, list[Meeting]] = {gid: [] for gid in ids}
+        if ids:
+            rows = await session.scalars(
+                select(Meeting)
+                .where(
+                    Meeting.group_id.in_(ids),
+                    Meeting.ends_at > now,
+                    Meeting.cancelled.is_(False),
+                    Meeting.ended_at.is_(None),
+                )
+                .order_by(Meeting.starts_at)
+            )
+            for m in rows:
+                if len(upcoming[m.group_id]) < NEXT_MEETINGS:
+                    upcoming[m.group_id].append(m)
+    out: list[dict[str, Any]] = []
+    for g in groups:
+        closed = g.visibility == "closed"
+        nexts = []
+        for m in upcoming[g.id]:
+            item = meeting_out(m, minutes, now)
+            del item["group_id"], item["series_id"]
+            item["join_url"] = None if closed else f"/m/{m.id}"
+            nexts.append(item)
+        out.append(
+            {
+                "id": g.id,
+                "name": g.name,
+                "description": g.description,
+                "topics": g.topics,
+                "language": g.language,
+                "visibility": g.visibility,
+                "invite_only": closed,
+                "timezone": g.timezone,
+                "next_meetings": nexts,
+                "calendar_url": f"/groups/{g.id}/calendar.ics",
+            }
+        )
+    far = now + timedelta(days=36500)
+    out.sort(
+        key=lambda g: (g["next_meetings"][0]["starts_at"] if g["next_meetings"] else far, g["name"])
+    )
+    return json_response(out[:MAX_GROUPS])
+
+
+async def calendar(request: Request) -> Response:
+    """An iCalendar feed of a listed group's meetings, in the group's own time zones."""
+    app = ctx(request)
+    group_id = request.path_params["id"]
+    async with app.session() as session:
+        group = await session.get(Group, group_id) if len(group_id) <= 32 else None
+        if group is None or not group.listed:
+            raise not_found("group")
+        meetings = await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.group_id == group.id,
+                Meeting.cancelled.is_(False),
+                Meeting.ends_at > utcnow() - timedelta(days=30),
+            )
+            .order_by(Meeting.starts_at)
+            .limit(500)
+        )
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//Hearth//Support group meetings//EN")
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("x-wr-calname", group.name)
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        for m in meetings:
+            zone = ZoneInfo(m.timezone)
+            event = icalendar.Event()
+            event.add("uid", f"{m.id}@hearth")
+            event.add("dtstamp", m.created_at)
+            event.add("dtstart", m.starts_at.astimezone(zone))
+            event.add("dtend", m.ends_at.astimezone(zone))
+            event.add("summary", m.title or group.name)
+            if group.visibility == "open":
+                event.add("url", f"{base}/m/{m.id}")
+                event.add("description", f"{group.description}\n\nJoin: {base}/m/{m.id}".strip())
+            else:
+                event.add("description", f"{group.description}\n\nInvite only.".strip())
+            cal.add_component(event)
+        cal.add_missing_timezones()
+        return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8")
+
+
+routes: list[BaseRoute] = [
+    Route("/api/catalogue", catalogue, methods=["GET"]),
+    Route("/groups/{id}/calendar.ics", calendar, methods=["GET"]),
+]

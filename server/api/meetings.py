@@ -1,5 +1,313 @@
-"""Placeholder until written."""
+"""Meetings: one-off and weekly, facilitator tokens, and the public meeting view.
 
-from starlette.routing import BaseRoute
+Times come in as local wall-clock time in an IANA zone ("2026-12-01T19:00",
+"Europe/London") because that is how organisers think of a weekly meeting; they
+are stored in UTC and shown back in both forms.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from server.api.access import group_for, is_facilitator
+from server.api.auth import require_user
+from server.api.errors import ApiError, forbidden, invalid, not_found
+from server.api.groups import group_resources, valid_timezone
+from server.api.jsonio import decode_body, json_response
+from server.context import ctx
+from server.db.models import Group, Meeting, User, utcnow
+from server.schedule import local_wall_clock, localize, status, weekly
+
+RETENTION = (
+    "What is shared in this meeting is not stored: messages live only in the room "
+    "and are gone shortly after it ends."
+)
+Title = Annotated[str, msgspec.Meta(max_length=200)]
+LocalTime = Annotated[str, msgspec.Meta(max_length=40)]
+Duration = Annotated[int, msgspec.Meta(ge=5, le=720)]
+MAX_LIST = 500
+
+
+class Weekly(msgspec.Struct, forbid_unknown_fields=True):
+    count: Annotated[int, msgspec.Meta(ge=1, le=104)] | None = None
+    until: date | None = None
+
+
+class Repeat(msgspec.Struct, forbid_unknown_fields=True):
+    weekly: Weekly
+
+
+class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_at: LocalTime
+    duration_minutes: Duration
+    title: Title = ""
+    timezone: str | None = None
+    repeat: Repeat | None = None
+
+
+class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | None = None
+    starts_at: LocalTime | None = None
+    timezone: str | None = None
+    duration_minutes: Duration | None = None
+    cancelled: bool | None = None
+
+
+def parse_local(value: str, field: str = "starts_at") -> datetime:
+    """A wall-clock time; an offset, if given, is converted and then dropped by the caller."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid({field: "Use a local time like 2026-12-01T19:00."}) from None
+    return parsed
+
+
+def _zone(name: str | None, default: str) -> ZoneInfo:
+    zone = name or default
+    if not valid_timezone(zone):
+        raise invalid({"timezone": "Not a known IANA time zone, e.g. Europe/London."})
+    return ZoneInfo(zone)
+
+
+def _start_utc(value: str, zone: ZoneInfo) -> datetime:
+    parsed = parse_local(value)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    return localize(parsed, zone)
+
+
+def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    return {
+        "id": meeting.id,
+        "group_id": meeting.group_id,
+        "series_id": meeting.series_id,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "timezone": meeting.timezone,
+        "local_starts_at": local_wall_clock(meeting.starts_at, meeting.timezone),
+        "duration_minutes": int((meeting.ends_at - meeting.starts_at).total_seconds() // 60),
+        "status": status(
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.cancelled,
+            meeting.ended_at,
+            now,
+            open_minutes,
+        ),
+        "cancelled": meeting.cancelled,
+        "opens_at": meeting.starts_at - timedelta(minutes=open_minutes),
+    }
+
+
+async def create_meetings(request: Request) -> Response:
+    app = ctx(request)
+    async with app.session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=True)
+        body = await decode_body(request, MeetingIn)
+        zone = _zone(body.timezone, group.timezone)
+        title = body.title.strip() or group.name
+        if any(ord(c) < 32 for c in title):
+            raise invalid({"title": "Must not contain control characters."})
+        first = _start_utc(body.starts_at, zone)
+        if first.year < 2000 or first.year > 2200:
+            raise invalid({"starts_at": "Out of range."})
+        local_first = first.astimezone(zone).replace(tzinfo=None)
+        starts: list[datetime]
+        series_id = None
+        if body.repeat is None:
+            starts = [first]
+        else:
+            rule = body.repeat.weekly
+            if (rule.count is None) == (rule.until is None):
+                raise invalid({"repeat": "Give either weekly.count or weekly.until."})
+            if rule.until is not None:
+                if rule.until < local_first.date():
+                    raise invalid({"repeat.weekly.until": "Must not be before the first meeting."})
+                if rule.until > local_first.date() + timedelta(days=7 * 104):
+                    raise invalid({"repeat.weekly.until": "At most two years of meetings."})
+            starts = [localize(d, zone) for d in weekly(local_first, zone, rule.count, rule.until)]
+            series_id = secrets.token_hex(8)
+        length = timedelta(minutes=body.duration_minutes)
+        meetings = [
+            Meeting(
+                group_id=group.id,
+                series_id=series_id,
+                title=title,
+                starts_at=s,
+                ends_at=s + length,
+                timezone=zone.key,
+            )
+            for s in starts
+        ]
+        session.add_all(meetings)
+        await session.commit()
+        minutes = app.settings.room_open_minutes
+        return json_response([meeting_out(m, minutes) for m in meetings], status=201)
+
+
+def _parse_bound(value: str | None, field: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid({field: "Use an ISO 8601 date or time."}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def list_meetings(request: Request) -> Response:
+    app = ctx(request)
+    async with app.session() as session:
+        user = await require_user(request, session)
+        group = await group_for(session, user, request.path_params["id"], write=False)
+        start = _parse_bound(request.query_params.get("from"), "from")
+        end = _parse_bound(request.query_params.get("to"), "to")
+        query = select(Meeting).where(Meeting.group_id == group.id)
+        query = query.where(Meeting.ends_at >= (start or utcnow() - timedelta(days=1)))
+        if end is not None:
+            query = query.where(Meeting.starts_at < end)
+        meetings = await session.scalars(query.order_by(Meeting.starts_at).limit(MAX_LIST))
+        minutes = app.settings.room_open_minutes
+        return json_response([meeting_out(m, minutes) for m in meetings])
+
+
+async def _meeting(session: AsyncSession, meeting_id: str) -> Meeting:
+    meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
+    if meeting is None:
+        raise not_found("meeting")
+    return meeting
+
+
+async def get_meeting(request: Request) -> Response:
+    app = ctx(request)
+    async with app.session() as session:
+        user = await require_user(request, session)
+        meeting = await _meeting(session, request.path_params["id"])
+        await group_for(session, user, meeting.group_id, write=False)
+        return json_response(meeting_out(meeting, app.settings.room_open_minutes))
+
+
+async def patch_meeting(request: Request) -> Response:
+    """Reschedules or cancels one occurrence; the rest of its series is untouched."""
+    app = ctx(request)
+    async with app.session() as session:
+        user = await require_user(request, session)
+        meeting = await _meeting(session, request.path_params["id"])
+        await group_for(session, user, meeting.group_id, write=True)
+        body = await decode_body(request, MeetingPatch)
+        zone = _zone(body.timezone, meeting.timezone)
+        length = meeting.ends_at - meeting.starts_at
+        if body.duration_minutes is not None:
+            length = timedelta(minutes=body.duration_minutes)
+        if body.starts_at is not None:
+            meeting.starts_at = _start_utc(body.starts_at, zone)
+        elif body.timezone is not None:
+            local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)).replace(tzinfo=None)
+            meeting.starts_at = localize(local, zone)
+        meeting.timezone = zone.key
+        meeting.ends_at = meeting.starts_at + length
+        if body.title is not None:
+            meeting.title = body.title.strip() or meeting.title
+        if body.cancelled is not None:
+            meeting.cancelled = body.cancelled
+        await session.commit()
+        return json_response(meeting_out(meeting, app.settings.room_open_minutes))
+
+
+async def delete_meeting(request: Request) -> Response:
+    """Deletes one meeting; with ?series=future, also the later ones of its series."""
+    async with ctx(request).session() as session:
+        user = await require_user(request, session)
+        meeting = await _meeting(session, request.path_params["id"])
+        await group_for(session, user, meeting.group_id, write=True)
+        scope = request.query_params.get("series", "")
+        if scope not in {"", "future"}:
+            raise invalid({"series": "Use series=future, or leave it out."})
+        doomed = [meeting]
+        if scope == "future" and meeting.series_id is not None:
+            doomed = list(
+                await session.scalars(
+                    select(Meeting).where(
+                        Meeting.series_id == meeting.series_id,
+                        Meeting.starts_at >= meeting.starts_at,
+                    )
+                )
+            )
+        for m in doomed:
+            await session.delete(m)
+        await session.commit()
+        return Response(status_code=204)
+
+
+async def facilitator_token(request: Request) -> Response:
+    app = ctx(request)
+    assert app.signer is not None
+    async with app.session() as session:
+        user: User = await require_user(request, session)
+        meeting = await _meeting(session, request.path_params["id"])
+        if user.role != "organiser" and not await is_facilitator(
+            session, user.id, meeting.group_id
+        ):
+            raise forbidden("Only this group's facilitators may run its meetings.")
+        if meeting.cancelled:
+            raise ApiError(409, "meeting_cancelled", "This meeting was cancelled.")
+        now = utcnow()
+        if meeting.ended_at is not None or meeting.ends_at <= now:
+            raise ApiError(409, "meeting_ended", "This meeting has ended.")
+        expires = min(
+            now + timedelta(seconds=app.settings.facilitator_token_seconds),
+            meeting.ends_at + timedelta(hours=1),
+        )
+        ttl = max(1, int((expires - now).total_seconds()))
+        token = app.signer.facilitator_token(meeting.id, user.id, user.username, ttl)
+        return json_response({"token": token, "expires_at": expires.replace(microsecond=0)})
+
+
+async def public_meeting(request: Request) -> Response:
+    """What an attendee needs to join; no sign-in, the meeting id is the capability."""
+    app = ctx(request)
+    async with app.session() as session:
+        meeting = await _meeting(session, request.path_params["id"])
+        group = await session.get(Group, meeting.group_id)
+        assert group is not None
+        out = meeting_out(meeting, app.settings.room_open_minutes)
+        del out["group_id"], out["series_id"]
+        out["group"] = {
+            "id": group.id,
+            "name": group.name,
+            "description": group.description,
+            "guidelines": group.guidelines,
+            "language": group.language,
+            "visibility": group.visibility,
+        }
+        out["invite_required"] = group.visibility == "closed"
+        out["resources"] = [
+            {k: r[k] for k in ("title", "url", "kind")}
+            for r in await group_resources(session, group.id)
+        ]
+        out["retention"] = RETENTION
+        return json_response(out)
+
+
+routes: list[BaseRoute] = [
+    Route("/api/groups/{id}/meetings", create_meetings, methods=["POST"]),
+    Route("/api/groups/{id}/meetings", list_meetings, methods=["GET"]),
+    Route("/api/meetings/{id}", get_meeting, methods=["GET"]),
+    Route("/api/meetings/{id}", patch_meeting, methods=["PATCH"]),
+    Route("/api/meetings/{id}", delete_meeting, methods=["DELETE"]),
+    Route("/api/meetings/{id}/facilitator-token", facilitator_token, methods=["POST"]),
+    Route("/api/meetings/{id}/public", public_meeting, methods=["GET"]),
+]

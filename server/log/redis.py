@@ -120,7 +120,7 @@ class RedisRoomLog:
             raw = await self._client.get(epoch_key(room))
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
-        return raw.decode() if raw else ""
+        return _text(raw) if raw else ""
 
     async def expire(self, room: str, seconds: int) -> None:
         try:
@@ -165,13 +165,13 @@ class RedisRoomLog:
                     self._on_message(message)
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 raise
             except Exception as exc:
                 log.warning("redis pub/sub lost (%s); reconnecting", type(exc).__name__)
                 self._pubsub = None
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 await asyncio.sleep(delay)
                 delay = min(BACKOFF_MAX, delay * 2)
 

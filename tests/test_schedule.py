@@ -1,0 +1,64 @@
+"""Local wall-clock scheduling across daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from server.schedule import localize, status, weekly
+
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_weekly_1900_london_stays_1900_across_the_last_sunday_of_march() -> None:
+    starts = [localize(d, LONDON) for d in weekly(datetime(2027, 3, 16, 19, 0), LONDON, count=4)]
+    assert [s.astimezone(LONDON).hour for s in starts] == [19, 19, 19, 19]
+    # British Summer Time begins on Sunday 28 March 2027: UTC moves from 19:00 to 18:00.
+    assert [s.hour for s in starts] == [19, 19, 18, 18]
+    assert all(s.tzinfo == UTC for s in starts)
+
+
+def test_weekly_in_new_york_across_november() -> None:
+    starts = [
+        localize(d, NEW_YORK) for d in weekly(datetime(2026, 10, 27, 18, 30), NEW_YORK, count=3)
+    ]
+    assert [s.astimezone(NEW_YORK).strftime("%H:%M") for s in starts] == ["18:30"] * 3
+    assert [s.hour for s in starts] == [22, 23, 23]
+
+
+def test_weekly_until_includes_the_last_day() -> None:
+    days = weekly(datetime(2027, 1, 5, 19, 0), LONDON, until=date(2027, 1, 19))
+    assert [d.day for d in days] == [5, 12, 19]
+
+
+def test_a_time_in_the_spring_forward_gap_moves_forward() -> None:
+    at = localize(datetime(2027, 3, 28, 1, 30), LONDON)
+    assert at.astimezone(LONDON).strftime("%H:%M") == "02:30"
+
+
+def test_an_ambiguous_time_takes_the_first_occurrence() -> None:
+    at = localize(datetime(2026, 10, 25, 1, 30), LONDON)
+    assert at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_status_follows_the_window() -> None:
+    start = datetime(2027, 1, 1, 19, tzinfo=UTC)
+    end = start + timedelta(hours=1)
+
+    def at(minutes: int, **kw: object) -> str:
+        return status(
+            start,
+            end,
+            kw.get("cancelled", False),
+            kw.get("ended_at"),
+            start + timedelta(minutes=minutes),
+            15,
+        )  # type: ignore[arg-type]
+
+    assert at(-16) == "scheduled"
+    assert at(-15) == "open"
+    assert at(59) == "open"
+    assert at(60) == "ended"
+    assert at(0, ended_at=start) == "ended"
+    assert at(0, cancelled=True) == "cancelled"
