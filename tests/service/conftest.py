@@ -83,6 +83,17 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+OPEN_CLIENTS: list[httpx.Client] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_http_clients() -> Iterator[None]:
+    """HTTP clients the room helpers open are closed after each test."""
+    yield
+    while OPEN_CLIENTS:
+        OPEN_CLIENTS.pop().close()
+
+
 @pytest.fixture
 def hearth_server(tmp_path: Path) -> Iterator[Server]:
     server = Server(free_port(), server_env(tmp_path / "data"), tmp_path / "server.log")

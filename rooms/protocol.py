@@ -1,0 +1,350 @@
+"""Protocol messages: client frames, internal log commands, events, and their encoding.
+
+Decoding validates in one pass (msgspec), so a frame that gets past
+decode_client_frame is well-typed; the reducer checks only the rules of the room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+PROTOCOL_VERSION = 1
+REACTIONS = ("❤️", "👏", "🙏", "🤗", "💪", "🌱")
+
+RequestId = Annotated[str, msgspec.Meta(max_length=64)]
+Pid = Annotated[str, msgspec.Meta(max_length=32)]
+Mid = Annotated[str, msgspec.Meta(max_length=32)]
+Note = Annotated[str, msgspec.Meta(max_length=500)]
+
+ERROR_CODES = (
+    "bad_request", "too_large", "rate_limited", "not_allowed", "not_your_turn", "muted",
+    "slow_mode", "no_such_participant", "no_such_message", "queue_empty", "invite_required",
+    "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
+    "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
+    "resume_failed", "hello_required", "unavailable",
+)  # fmt: skip
+EVENT_TYPES = (
+    "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
+    "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
+    "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
+    "admitted", "denied",
+)  # fmt: skip
+COMMAND_TYPES = (
+    "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
+    "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
+    "delete", "admit", "deny", "settings", "end", "stats",
+)  # fmt: skip
+SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+class _Frame(msgspec.Struct, tag_field="type", forbid_unknown_fields=False):
+    pass
+
+
+class ResumeInfo(msgspec.Struct, frozen=True):
+    token: Annotated[str, msgspec.Meta(max_length=128)]
+    last_seq: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class Hello(_Frame, tag="hello"):
+    pseudonym: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    invite: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    facilitator_token: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    resume: ResumeInfo | None = None
+    id: RequestId | None = None
+
+
+class Say(_Frame, tag="say"):
+    text: Annotated[str, msgspec.Meta(max_length=20_000)]
+    id: RequestId | None = None
+
+
+class RaiseHand(_Frame, tag="raise_hand"):
+    id: RequestId | None = None
+
+
+class LowerHand(_Frame, tag="lower_hand"):
+    id: RequestId | None = None
+
+
+class Yield(_Frame, tag="yield"):
+    id: RequestId | None = None
+
+
+class Pass(_Frame, tag="pass"):
+    id: RequestId | None = None
+
+
+class React(_Frame, tag="react"):
+    message_id: Mid
+    emoji: Annotated[str, msgspec.Meta(max_length=16)]
+    id: RequestId | None = None
+
+
+class Help(_Frame, tag="help"):
+    note: Note = ""
+    id: RequestId | None = None
+
+
+class Report(_Frame, tag="report"):
+    message_id: Mid
+    reason: Note = ""
+    id: RequestId | None = None
+
+
+class Leave(_Frame, tag="leave"):
+    id: RequestId | None = None
+
+
+class Ping(_Frame, tag="ping"):
+    id: RequestId | None = None
+
+
+class Grant(_Frame, tag="grant"):
+    participant_id: Pid | None = None
+    id: RequestId | None = None
+
+
+class Revoke(_Frame, tag="revoke"):
+    id: RequestId | None = None
+
+
+class StartRound(_Frame, tag="start_round"):
+    id: RequestId | None = None
+
+
+class EndRound(_Frame, tag="end_round"):
+    id: RequestId | None = None
+
+
+class Mute(_Frame, tag="mute"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Unmute(_Frame, tag="unmute"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Remove(_Frame, tag="remove"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Delete(_Frame, tag="delete"):
+    message_id: Mid
+    id: RequestId | None = None
+
+
+class Admit(_Frame, tag="admit"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Deny(_Frame, tag="deny"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+QueuePolicy = Literal["fifo", "fewest_shares_first"]
+
+
+class SettingsChange(_Frame, tag="settings"):
+    crosstalk: bool | None = None
+    share_seconds: Annotated[int, msgspec.Meta(ge=30, le=1800)] | None = None
+    locked: bool | None = None
+    lobby: bool | None = None
+    slow_mode_seconds: Annotated[int, msgspec.Meta(ge=0, le=300)] | None = None
+    queue_policy: QueuePolicy | None = None
+    id: RequestId | None = None
+
+
+class End(_Frame, tag="end"):
+    id: RequestId | None = None
+
+
+class Stats(_Frame, tag="stats"):
+    id: RequestId | None = None
+
+
+ClientFrame = (
+    Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
+    | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
+    | SettingsChange | End | Stats
+)  # fmt: skip
+
+# Internal commands: appended by servers, never accepted from a client.
+
+
+class ResourceInfo(msgspec.Struct, frozen=True):
+    title: str
+    url: str
+    kind: str
+
+
+class RoomConfig(msgspec.Struct, frozen=True):
+    meeting_id: str
+    title: str
+    group_name: str
+    language: str
+    starts_at_ms: int
+    ends_at_ms: int
+    capacity: int
+    lobby: bool
+    late_joiners_see_history: bool
+    share_seconds: int
+    crosstalk: bool
+    grace_seconds: int = 60
+    resources: list[ResourceInfo] = []
+
+
+class Open(_Frame, tag="open"):
+    config: RoomConfig
+
+
+class Join(_Frame, tag="join"):
+    conn: str
+    role: Literal["attendee", "facilitator"]
+    pseudonym: str | None
+    name_seed: int
+    token_hash: str
+    lobby_exempt: bool = False
+
+
+class Resume(_Frame, tag="resume"):
+    conn: str
+    token_hash: str
+
+
+class Disconnect(_Frame, tag="disconnect"):
+    participant_id: str
+    conn: str
+
+
+class Timeout(_Frame, tag="timeout"):
+    participant_id: str
+
+
+class Expire(_Frame, tag="expire"):
+    turn_id: int
+
+
+class Close(_Frame, tag="close"):
+    pass
+
+
+SystemCommand = Open | Join | Resume | Disconnect | Timeout | Expire | Close
+Command = ClientFrame | SystemCommand
+
+
+class Submission(msgspec.Struct, frozen=True):
+    """What the log stores: the command and who sent it, stamped by the server."""
+
+    actor: str | None
+    origin: str | None
+    command: Command
+
+
+# Outcomes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ok:
+    seq: int | None = None
+    participant_id: str | None = None
+    waiting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Err:
+    code: str
+    message: str
+
+
+# Encoding and decoding -----------------------------------------------------------
+
+_client_decoder = msgspec.json.Decoder(ClientFrame)
+_submission_decoder = msgspec.json.Decoder(Submission)
+_encoder = msgspec.json.Encoder()
+
+
+def _request_id(data: str | bytes) -> str | None:
+    try:
+        obj = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return None
+    if isinstance(obj, dict):
+        rid = obj.get("id")
+        if isinstance(rid, str) and len(rid) <= 64:
+            return rid
+    return None
+
+
+def decode_client_frame(data: str | bytes, max_text: int = 2000) -> ClientFrame:
+    """Decodes and validates one frame, or raises ProtocolError (bad_request, too_large)."""
+    try:
+        frame: ClientFrame = _client_decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        raise ProtocolError("bad_request", _describe(str(exc)), _request_id(data)) from None
+    except msgspec.DecodeError:
+        raise ProtocolError("bad_request", "A frame must be one JSON object.", None) from None
+    if isinstance(frame, Say):
+        text = frame.text.strip()
+        if not text:
+            raise ProtocolError("bad_request", "Say something: the text is empty.", frame.id)
+        if len(text) > max_text:
+            raise ProtocolError("too_large", f"At most {max_text} characters.", frame.id)
+        frame = Say(text=text, id=frame.id)
+    elif isinstance(frame, React) and frame.emoji not in REACTIONS:
+        raise ProtocolError("bad_request", f"Reactions are {' '.join(REACTIONS)}.", frame.id)
+    return frame
+
+
+def _describe(error: str) -> str:
+    if "Invalid value" in error and "`$.type`" in error:
+        return "Unknown message type."
+    if error.startswith("Object missing required field `type`"):
+        return "Every frame needs a type."
+    if error.startswith("Expected `object`"):
+        return "A frame must be one JSON object."
+    return error
+
+
+def encode_submission(submission: Submission) -> bytes:
+    return _encoder.encode(submission)
+
+
+def decode_submission(data: bytes) -> Submission:
+    return _submission_decoder.decode(data)
+
+
+def iso(at_ms: int) -> str:
+    return (
+        datetime.fromtimestamp(at_ms / 1000, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def encode_event(event: Any) -> bytes:
+    """The event's frame: `type`, `seq`, `at`, then its fields. Encoded once per worker."""
+    return _encoder.encode(
+        {"type": event.type, "seq": event.seq, "at": iso(event.at_ms), **event.body}
+    )
+
+
+def encode_server_message(message: dict[str, Any]) -> str:
+    return _encoder.encode(message).decode()

@@ -1,0 +1,597 @@
+"""apply(room, submission, at_ms) -> Result: the rules of a meeting, deterministically.
+
+Every worker applies the same log entries in the same order and gets the same
+events, so nothing here reads a clock or a random source: time is `at_ms` from
+the log, randomness is a seed carried in the command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rooms import names
+from rooms import protocol as p
+from rooms.state import (
+    ALL,
+    FACILITATORS,
+    MAX_MESSAGES,
+    Audience,
+    Event,
+    Floor,
+    Message,
+    Participant,
+    Room,
+    Round,
+    facilitators_and,
+    only,
+)
+
+
+@dataclass(slots=True)
+class Result:
+    events: list[Event] = field(default_factory=list)
+    outcome: p.Ok | p.Err = field(default_factory=p.Ok)
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+
+
+class _Ctx:
+    """Collects the events of one entry, numbering them from the room's counter."""
+
+    __slots__ = ("at", "events", "room")
+
+    def __init__(self, room: Room, at_ms: int) -> None:
+        self.room = room
+        self.at = at_ms
+        self.events: list[Event] = []
+
+    def emit(self, type_: str, body: dict[str, Any], audience: Audience = ALL) -> None:
+        self.room.event_seq += 1
+        self.events.append(Event(self.room.event_seq, self.at, type_, body, audience))
+
+
+def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
+    ctx = _Ctx(room, at_ms)
+    command = submission.command
+    try:
+        if isinstance(command, p.Open):
+            outcome: p.Ok | p.Err = _open(ctx, command)
+        elif room.config is None:
+            raise _Refused("meeting_not_found", "This room has not been opened.")
+        elif room.ended:
+            raise _Refused("meeting_ended", "The meeting has ended.")
+        elif submission.actor is None:
+            outcome = _system(ctx, command)
+        else:
+            outcome = _client(ctx, submission.actor, command)
+    except _Refused as refusal:
+        return Result(ctx.events, p.Err(refusal.code, refusal.message))
+    if isinstance(outcome, p.Ok) and outcome.seq is None and ctx.events:
+        outcome = p.Ok(ctx.events[0].seq, outcome.participant_id, outcome.waiting)
+    return Result(ctx.events, outcome)
+
+
+# System commands ------------------------------------------------------------------
+
+
+def _open(ctx: _Ctx, command: p.Open) -> p.Ok:
+    room = ctx.room
+    if room.config is None:
+        c = command.config
+        room.config = c
+        room.settings.crosstalk = c.crosstalk
+        room.settings.share_seconds = c.share_seconds
+        room.settings.lobby = c.lobby
+    return p.Ok()
+
+
+def _system(ctx: _Ctx, command: p.Command) -> p.Ok:
+    if isinstance(command, p.Join):
+        return _join(ctx, command)
+    if isinstance(command, p.Resume):
+        return _resume(ctx, command)
+    if isinstance(command, p.Disconnect):
+        person = ctx.room.participants.get(command.participant_id)
+        if person is not None and person.status != "gone" and person.conn == command.conn:
+            person.disconnected_at_ms = ctx.at
+        return p.Ok()
+    if isinstance(command, p.Timeout):
+        person = ctx.room.participants.get(command.participant_id)
+        grace = _config(ctx.room).grace_seconds * 1000
+        if (
+            person is not None
+            and person.status != "gone"
+            and person.disconnected_at_ms is not None
+            and ctx.at >= person.disconnected_at_ms + grace
+        ):
+            _depart(ctx, person, "timeout")
+        return p.Ok()
+    if isinstance(command, p.Expire):
+        floor = ctx.room.floor
+        if floor is not None and floor.turn_id == command.turn_id and ctx.at >= floor.ends_at_ms:
+            _release(ctx, "expired")
+            _next_in_round(ctx)
+        return p.Ok()
+    if isinstance(command, p.Close):
+        if ctx.at >= _config(ctx.room).ends_at_ms:
+            _end(ctx, None)
+        return p.Ok()
+    raise _Refused("bad_request", "Not a system command.")
+
+
+def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
+    room = ctx.room
+    config = _config(room)
+    if command.token_hash in room.removed_tokens:
+        raise _Refused("removed", "You were removed from this meeting.")
+    facilitator = command.role == "facilitator"
+    taken = {x.pseudonym for x in room.participants.values() if x.status != "gone"}
+    if command.pseudonym is None or not command.pseudonym.strip():
+        pseudonym = names.generate(command.name_seed, config.language, taken)
+    else:
+        pseudonym = names.normalise(command.pseudonym)
+        problem = names.problem(pseudonym)
+        if problem is not None:
+            raise _Refused("pseudonym_invalid", problem)
+        if pseudonym.casefold() in {t.casefold() for t in taken}:
+            raise _Refused("pseudonym_taken", "Someone here already has that name.")
+    if not facilitator:
+        if room.settings.locked:
+            raise _Refused("room_locked", "The room is locked.")
+        if len([x for x in room.participants.values() if x.status != "gone"]) >= config.capacity:
+            raise _Refused("room_full", "The room is full.")
+    room.counter_participants += 1
+    waiting = room.settings.lobby and not (facilitator or command.lobby_exempt)
+    person = Participant(
+        id=f"p{room.counter_participants}",
+        pseudonym=pseudonym,
+        role=command.role,
+        status="waiting" if waiting else "in",
+        token_hash=command.token_hash,
+        conn=command.conn,
+        order=room.counter_participants,
+    )
+    room.participants[person.id] = person
+    if waiting:
+        ctx.emit("knock", {"participant_id": person.id, "pseudonym": pseudonym}, FACILITATORS)
+    else:
+        ctx.emit("joined", {"participant": person.public()})
+    return p.Ok(participant_id=person.id, waiting=waiting)
+
+
+def _resume(ctx: _Ctx, command: p.Resume) -> p.Ok:
+    room = ctx.room
+    if command.token_hash in room.removed_tokens:
+        raise _Refused("removed", "You were removed from this meeting.")
+    for person in room.participants.values():
+        if person.token_hash == command.token_hash and person.status != "gone":
+            person.conn = command.conn
+            person.disconnected_at_ms = None
+            return p.Ok(participant_id=person.id, waiting=person.status == "waiting")
+    raise _Refused("resume_failed", "That session has expired; join again.")
+
+
+# Client commands -----------------------------------------------------------------
+
+
+def _client(ctx: _Ctx, actor: str, command: p.Command) -> p.Ok:
+    person = ctx.room.participants.get(actor)
+    if person is None or person.status == "gone":
+        raise _Refused("not_allowed", "You are not in this meeting.")
+    if isinstance(command, p.Leave):
+        _depart(ctx, person, "left")
+        return p.Ok()
+    if person.status == "waiting":
+        raise _Refused("not_allowed", "Wait for a facilitator to let you in.")
+    handler = _ATTENDEE.get(type(command))
+    if handler is None:
+        handler = _FACILITATOR.get(type(command))
+        if handler is None:
+            raise _Refused("bad_request", "Not a room command.")
+        if person.role != "facilitator":
+            raise _Refused("not_allowed", "Only a facilitator may do that.")
+    return handler(ctx, person, command)
+
+
+def _say(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    facilitator = person.role == "facilitator"
+    if person.muted:
+        raise _Refused("muted", "You are muted.")
+    holder = room.floor.participant_id if room.floor else None
+    if (
+        holder is not None
+        and holder != person.id
+        and not room.settings.crosstalk
+        and not facilitator
+    ):
+        raise _Refused("not_your_turn", "Someone is sharing; crosstalk is off.")
+    slow = room.settings.slow_mode_seconds * 1000
+    last = person.last_said_ms
+    if slow and not facilitator and last is not None and ctx.at < last + slow:
+        raise _Refused("slow_mode", f"Slow mode: one message every {slow // 1000} seconds.")
+    person.last_said_ms = ctx.at
+    room.counter_messages += 1
+    share = holder == person.id
+    message = Message(
+        f"m{room.counter_messages}", person.id, person.pseudonym, command.text, share,
+        room.event_seq + 1, ctx.at,
+    )  # fmt: skip
+    room.messages[message.id] = message
+    if len(room.messages) > MAX_MESSAGES:
+        del room.messages[next(iter(room.messages))]
+    ctx.emit(
+        "message",
+        {
+            "message_id": message.id,
+            "participant_id": person.id,
+            "pseudonym": person.pseudonym,
+            "text": message.text,
+            "share": share,
+        },
+    )
+    return p.Ok()
+
+
+def _raise_hand(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    if person.muted:
+        raise _Refused("muted", "You are muted.")
+    if room.floor is not None and room.floor.participant_id == person.id:
+        raise _Refused("not_allowed", "You have the floor already.")
+    if person.hand_raised_at is None:
+        room.counter_hands += 1
+        person.hand_raised_at = room.counter_hands
+        ctx.emit("hand_raised", {"participant_id": person.id, "queue": room.queue()})
+    return p.Ok()
+
+
+def _lower_hand(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    _drop_hand(ctx, person)
+    return p.Ok()
+
+
+def _yield(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    if ctx.room.floor is None or ctx.room.floor.participant_id != person.id:
+        raise _Refused("not_your_turn", "You do not have the floor.")
+    _release(ctx, "yielded")
+    _next_in_round(ctx)
+    return p.Ok()
+
+
+def _pass(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    if room.floor is None or room.floor.participant_id != person.id or room.round is None:
+        raise _Refused("not_your_turn", "You can pass only on your turn in a round.")
+    _release(ctx, "passed")
+    _next_in_round(ctx)
+    return p.Ok()
+
+
+def _react(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    message = _message(ctx.room, command.message_id)
+    voters = message.reactions.setdefault(command.emoji, set())
+    if person.id not in voters:
+        voters.add(person.id)
+        ctx.emit(
+            "reaction",
+            {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
+        )
+    return p.Ok()
+
+
+def _help(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    if person.role == "facilitator":
+        raise _Refused("not_allowed", "Help requests go to facilitators.")
+    body = {"participant_id": person.id, "pseudonym": person.pseudonym, "note": command.note}
+    ctx.emit("help_requested", body, facilitators_and(person.id))
+    return p.Ok()
+
+
+def _report(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    message = _message(ctx.room, command.message_id)
+    ctx.room.counter_reports += 1
+    body = {
+        "report_id": f"r{ctx.room.counter_reports}",
+        "message_id": message.id,
+        "text": message.text,
+        "reason": command.reason,
+    }
+    ctx.emit("report", body, FACILITATORS)
+    return p.Ok()
+
+
+def _grant(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    if command.participant_id is None:
+        queue = room.queue()
+        if not queue:
+            raise _Refused("queue_empty", "Nobody has raised a hand.")
+        target = room.participants[queue[0]]
+    else:
+        target = _present(room, command.participant_id)
+    if target.muted:
+        raise _Refused("muted", "That participant is muted.")
+    _give_floor(ctx, target)
+    return p.Ok()
+
+
+def _revoke(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    if ctx.room.floor is None:
+        raise _Refused("not_allowed", "Nobody has the floor.")
+    _release(ctx, "revoked")
+    _next_in_round(ctx)
+    return p.Ok()
+
+
+def _start_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    order = [x.id for x in sorted(room.present(), key=lambda x: x.order)
+             if x.role == "attendee" and not x.muted]  # fmt: skip
+    if not order:
+        raise _Refused("not_allowed", "There is nobody to go around.")
+    if room.round is not None:
+        ctx.emit("round_ended", {})
+    room.round = Round(order)
+    ctx.emit("round_started", {"order": list(order)})
+    _next_in_round(ctx, start=True)
+    return p.Ok()
+
+
+def _end_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    room = ctx.room
+    if room.round is None:
+        raise _Refused("not_allowed", "No round is going on.")
+    if room.floor is not None and room.floor.participant_id in room.round.order:
+        _release(ctx, "revoked")
+    room.round = None
+    ctx.emit("round_ended", {})
+    return p.Ok()
+
+
+def _mute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    target = _present(ctx.room, command.participant_id)
+    if target.role == "facilitator":
+        raise _Refused("not_allowed", "Facilitators cannot be muted.")
+    if not target.muted:
+        target.muted = True
+        ctx.emit("muted", {"participant_id": target.id, "by": person.id})
+        _drop_hand(ctx, target)
+        if ctx.room.floor is not None and ctx.room.floor.participant_id == target.id:
+            _release(ctx, "revoked")
+            _next_in_round(ctx)
+    return p.Ok()
+
+
+def _unmute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    target = _present(ctx.room, command.participant_id)
+    if target.muted:
+        target.muted = False
+        ctx.emit("unmuted", {"participant_id": target.id, "by": person.id})
+    return p.Ok()
+
+
+def _remove(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    target = ctx.room.participants.get(command.participant_id)
+    if target is None or target.status == "gone":
+        raise _Refused("no_such_participant", "No such participant.")
+    if target.role == "facilitator":
+        raise _Refused("not_allowed", "Facilitators cannot be removed.")
+    ctx.room.removed_tokens.add(target.token_hash)
+    _depart(ctx, target, "removed")
+    return p.Ok()
+
+
+def _delete(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    message = _message(ctx.room, command.message_id)
+    message.deleted = True
+    message.text = ""
+    ctx.emit("message_deleted", {"message_id": message.id, "by": person.id})
+    return p.Ok()
+
+
+def _admit(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    target = _waiting(ctx.room, command.participant_id)
+    target.status = "in"
+    ctx.emit("admitted", {"participant_id": target.id}, only(target.id))
+    ctx.emit("joined", {"participant": target.public()})
+    return p.Ok()
+
+
+def _deny(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    target = _waiting(ctx.room, command.participant_id)
+    target.status = "gone"
+    ctx.emit("denied", {"participant_id": target.id}, only(target.id))
+    return p.Ok()
+
+
+def _settings(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    s = ctx.room.settings
+    for name in (
+        "crosstalk",
+        "share_seconds",
+        "locked",
+        "lobby",
+        "slow_mode_seconds",
+        "queue_policy",
+    ):
+        value = getattr(command, name)
+        if value is not None:
+            setattr(s, name, value)
+    ctx.emit("settings_changed", {"settings": s.as_dict()})
+    return p.Ok()
+
+
+def _end_meeting(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    _end(ctx, person.id)
+    return p.Ok()
+
+
+def _stats(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    return p.Ok()
+
+
+def _ping(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+    return p.Ok()
+
+
+Handler = Callable[[_Ctx, Participant, Any], p.Ok]
+_ATTENDEE: dict[type, Handler] = {
+    p.Say: _say, p.RaiseHand: _raise_hand, p.LowerHand: _lower_hand, p.Yield: _yield,
+    p.Pass: _pass, p.React: _react, p.Help: _help, p.Report: _report, p.Ping: _ping,
+}  # fmt: skip
+_FACILITATOR: dict[type, Handler] = {
+    p.Grant: _grant, p.Revoke: _revoke, p.StartRound: _start_round, p.EndRound: _end_round,
+    p.Mute: _mute, p.Unmute: _unmute, p.Remove: _remove, p.Delete: _delete, p.Admit: _admit,
+    p.Deny: _deny, p.SettingsChange: _settings, p.End: _end_meeting, p.Stats: _stats,
+}  # fmt: skip
+
+
+# Shared steps ------------------------------------------------------------------------
+
+
+def _config(room: Room) -> p.RoomConfig:
+    assert room.config is not None
+    return room.config
+
+
+def _present(room: Room, participant_id: str) -> Participant:
+    target = room.participants.get(participant_id)
+    if target is None or target.status != "in":
+        raise _Refused("no_such_participant", "No such participant in the room.")
+    return target
+
+
+def _waiting(room: Room, participant_id: str) -> Participant:
+    target = room.participants.get(participant_id)
+    if target is None or target.status != "waiting":
+        raise _Refused("no_such_participant", "Nobody by that id is waiting.")
+    return target
+
+
+def _message(room: Room, message_id: str) -> Message:
+    message = room.messages.get(message_id)
+    if message is None or message.deleted:
+        raise _Refused("no_such_message", "No such message.")
+    return message
+
+
+def _drop_hand(ctx: _Ctx, person: Participant) -> None:
+    if person.hand_raised_at is not None:
+        person.hand_raised_at = None
+        ctx.emit("hand_lowered", {"participant_id": person.id, "queue": ctx.room.queue()})
+
+
+def _give_floor(ctx: _Ctx, target: Participant) -> None:
+    room = ctx.room
+    if room.floor is not None:
+        _release(ctx, "revoked")
+    if target.hand_raised_at is not None:
+        _drop_hand(ctx, target)
+    room.counter_turns += 1
+    ends = ctx.at + room.settings.share_seconds * 1000
+    room.floor = Floor(target.id, room.counter_turns, ctx.at, ends)
+    target.shares += 1
+    ctx.emit(
+        "floor_granted",
+        {"participant_id": target.id, "turn_id": room.counter_turns, "ends_at": p.iso(ends)},
+    )
+
+
+def _release(ctx: _Ctx, reason: str) -> None:
+    room = ctx.room
+    floor = room.floor
+    if floor is None:
+        return
+    room.floor = None
+    holder = room.participants.get(floor.participant_id)
+    if holder is not None:
+        holder.held_ms += max(0, min(ctx.at, floor.ends_at_ms) - floor.started_at_ms)
+    ctx.emit(
+        "floor_released",
+        {"participant_id": floor.participant_id, "turn_id": floor.turn_id, "reason": reason},
+    )
+
+
+def _next_in_round(ctx: _Ctx, start: bool = False) -> None:
+    """In a round, the floor moves to the next attendee still here, or the round ends."""
+    room = ctx.room
+    rnd = room.round
+    if rnd is None or room.floor is not None:
+        return
+    index = rnd.index if start else rnd.index + 1
+    while index < len(rnd.order):
+        target = room.participants.get(rnd.order[index])
+        if target is not None and target.status == "in" and not target.muted:
+            rnd.index = index
+            _give_floor(ctx, target)
+            return
+        index += 1
+    room.round = None
+    ctx.emit("round_ended", {})
+
+
+def _depart(ctx: _Ctx, person: Participant, reason: str) -> None:
+    room = ctx.room
+    waiting = person.status == "waiting"
+    if room.floor is not None and room.floor.participant_id == person.id:
+        _release(ctx, "left")
+        person.status = "gone"
+        _next_in_round(ctx)
+    person.status = "gone"
+    person.hand_raised_at = None
+    if waiting:
+        ctx.emit("left", {"participant_id": person.id, "reason": reason}, FACILITATORS)
+        return
+    ctx.emit("left", {"participant_id": person.id, "reason": reason})
+
+
+def _end(ctx: _Ctx, by: str | None) -> None:
+    room = ctx.room
+    if room.floor is not None:
+        _release(ctx, "revoked")
+    room.round = None
+    room.ended = True
+    room.ended_by = by
+    ctx.emit("meeting_ended", {"by": by})
+
+
+# Timers --------------------------------------------------------------------------------
+
+
+def due_actions(room: Room, now_ms: int) -> list[p.Command]:
+    """The timer entries due at `now_ms`; the reducer ignores any that turn out stale."""
+    if room.config is None or room.ended:
+        return []
+    due: list[p.Command] = []
+    if now_ms >= room.config.ends_at_ms:
+        return [p.Close()]
+    if room.floor is not None and now_ms >= room.floor.ends_at_ms:
+        due.append(p.Expire(turn_id=room.floor.turn_id))
+    grace = room.config.grace_seconds * 1000
+    for person in room.participants.values():
+        gone_at = person.disconnected_at_ms
+        if person.status != "gone" and gone_at is not None and now_ms >= gone_at + grace:
+            due.append(p.Timeout(participant_id=person.id))
+    return due
+
+
+def next_deadline_ms(room: Room) -> int | None:
+    if room.config is None or room.ended:
+        return None
+    deadlines = [room.config.ends_at_ms]
+    if room.floor is not None:
+        deadlines.append(room.floor.ends_at_ms)
+    grace = room.config.grace_seconds * 1000
+    deadlines.extend(
+        x.disconnected_at_ms + grace
+        for x in room.participants.values()
+        if x.status != "gone" and x.disconnected_at_ms is not None
+    )
+    return min(deadlines)

@@ -1,0 +1,150 @@
+"""The state of one room. Plain data: the reducer changes it, views read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rooms.protocol import RoomConfig
+
+Role = Literal["attendee", "facilitator"]
+Status = Literal["in", "waiting", "gone"]
+QueuePolicy = Literal["fifo", "fewest_shares_first"]
+
+# Who may see an event: everyone in the room, facilitators, facilitators and one
+# participant, or one participant only.
+Audience = tuple[Literal["all", "facilitators", "facilitators_and", "only"], str | None]
+ALL: Audience = ("all", None)
+FACILITATORS: Audience = ("facilitators", None)
+
+
+def only(participant_id: str) -> Audience:
+    return ("only", participant_id)
+
+
+def facilitators_and(participant_id: str) -> Audience:
+    return ("facilitators_and", participant_id)
+
+
+@dataclass(slots=True)
+class Settings:
+    crosstalk: bool = False
+    share_seconds: int = 180
+    locked: bool = False
+    lobby: bool = False
+    slow_mode_seconds: int = 0
+    queue_policy: QueuePolicy = "fifo"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "crosstalk": self.crosstalk,
+            "share_seconds": self.share_seconds,
+            "locked": self.locked,
+            "lobby": self.lobby,
+            "slow_mode_seconds": self.slow_mode_seconds,
+            "queue_policy": self.queue_policy,
+        }
+
+
+@dataclass(slots=True)
+class Participant:
+    id: str
+    pseudonym: str
+    role: Role
+    status: Status
+    token_hash: str
+    conn: str
+    order: int
+    muted: bool = False
+    hand_raised_at: int | None = None
+    disconnected_at_ms: int | None = None
+    shares: int = 0
+    held_ms: int = 0
+    last_said_ms: int | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "pseudonym": self.pseudonym,
+            "role": self.role,
+            "muted": self.muted,
+            "hand_raised": self.hand_raised_at is not None,
+        }
+
+
+@dataclass(slots=True)
+class Floor:
+    participant_id: str
+    turn_id: int
+    started_at_ms: int
+    ends_at_ms: int
+
+
+@dataclass(slots=True)
+class Round:
+    order: list[str]
+    index: int = 0
+
+
+@dataclass(slots=True)
+class Message:
+    id: str
+    participant_id: str
+    pseudonym: str
+    text: str
+    share: bool
+    seq: int
+    at_ms: int
+    deleted: bool = False
+    reactions: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    at_ms: int
+    type: str
+    body: dict[str, Any]
+    audience: Audience
+
+
+MAX_MESSAGES = 2000
+
+
+@dataclass(slots=True)
+class Room:
+    meeting_id: str
+    config: RoomConfig | None = None
+    settings: Settings = field(default_factory=Settings)
+    participants: dict[str, Participant] = field(default_factory=dict)
+    floor: Floor | None = None
+    round: Round | None = None
+    messages: dict[str, Message] = field(default_factory=dict)
+    removed_tokens: set[str] = field(default_factory=set)
+    ended: bool = False
+    ended_by: str | None = None
+    event_seq: int = 0
+    counter_participants: int = 0
+    counter_messages: int = 0
+    counter_turns: int = 0
+    counter_reports: int = 0
+    counter_hands: int = 0
+
+    @classmethod
+    def empty(cls, meeting_id: str) -> Room:
+        return cls(meeting_id=meeting_id)
+
+    def present(self) -> list[Participant]:
+        return [p for p in self.participants.values() if p.status == "in"]
+
+    def queue(self) -> list[str]:
+        hands = [
+            p
+            for p in self.participants.values()
+            if p.status == "in" and p.hand_raised_at is not None
+        ]
+        if self.settings.queue_policy == "fewest_shares_first":
+            hands.sort(key=lambda p: (p.shares, p.hand_raised_at))
+        else:
+            hands.sort(key=lambda p: p.hand_raised_at or 0)
+        return [p.id for p in hands]

@@ -1,0 +1,132 @@
+"""Read-only views of a room: who may see what, and what a newcomer is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rooms.protocol import iso
+from rooms.state import Event, Room
+
+
+def is_open(room: Room) -> bool:
+    return room.config is not None
+
+
+def is_ended(room: Room) -> bool:
+    return room.ended
+
+
+def is_member(room: Room, participant_id: str) -> bool:
+    person = room.participants.get(participant_id)
+    return person is not None and person.status != "gone"
+
+
+def is_facilitator(room: Room, participant_id: str) -> bool:
+    person = room.participants.get(participant_id)
+    return person is not None and person.status == "in" and person.role == "facilitator"
+
+
+def can_see(room: Room, event: Event, participant_id: str) -> bool:
+    """Whether this participant receives this event (roles never change, so this is stable)."""
+    person = room.participants.get(participant_id)
+    if person is None:
+        return False
+    kind, target = event.audience
+    if kind == "only":
+        return target == participant_id
+    if person.status == "waiting":
+        return event.type == "meeting_ended"
+    if kind == "all":
+        return True
+    if kind == "facilitators_and" and target == participant_id:
+        return True
+    return person.role == "facilitator"
+
+
+def last_event_seq(room: Room) -> int:
+    return room.event_seq
+
+
+def you(room: Room, participant_id: str) -> dict[str, Any]:
+    person = room.participants[participant_id]
+    return {"id": person.id, "pseudonym": person.pseudonym, "role": person.role}
+
+
+def meeting_view(room: Room) -> dict[str, Any]:
+    config = room.config
+    assert config is not None
+    return {
+        "id": config.meeting_id,
+        "title": config.title,
+        "group": config.group_name,
+        "language": config.language,
+        "starts_at": iso(config.starts_at_ms),
+        "ends_at": iso(config.ends_at_ms),
+        "status": "ended" if room.ended else "open",
+    }
+
+
+def snapshot(room: Room, viewer_id: str) -> dict[str, Any]:
+    config = room.config
+    assert config is not None
+    floor = room.floor
+    state: dict[str, Any] = {
+        "participants": [x.public() for x in sorted(room.present(), key=lambda x: x.order)],
+        "queue": room.queue(),
+        "floor": None
+        if floor is None
+        else {
+            "participant_id": floor.participant_id,
+            "turn_id": floor.turn_id,
+            "started_at": iso(floor.started_at_ms),
+            "ends_at": iso(floor.ends_at_ms),
+        },
+        "settings": room.settings.as_dict(),
+        "resources": [{"title": r.title, "url": r.url, "kind": r.kind} for r in config.resources],
+        "round": None if room.round is None else {"order": list(room.round.order)},
+    }
+    if is_facilitator(room, viewer_id):
+        state["lobby"] = [
+            {"id": x.id, "pseudonym": x.pseudonym}
+            for x in room.participants.values()
+            if x.status == "waiting"
+        ]
+    return state
+
+
+def recent_messages(room: Room) -> list[dict[str, Any]]:
+    """Earlier messages, for groups that let late joiners see them."""
+    return [
+        {
+            "type": "message",
+            "seq": m.seq,
+            "at": iso(m.at_ms),
+            "message_id": m.id,
+            "participant_id": m.participant_id,
+            "pseudonym": m.pseudonym,
+            "text": m.text,
+            "share": m.share,
+        }
+        for m in room.messages.values()
+        if not m.deleted
+    ]
+
+
+def speaker_stats(room: Room, now_ms: int) -> list[dict[str, Any]]:
+    """Shares and seconds held per participant, the running share included."""
+    out = []
+    for person in sorted(room.participants.values(), key=lambda x: x.order):
+        held = person.held_ms
+        floor = room.floor
+        if floor is not None and floor.participant_id == person.id:
+            held += max(0, min(now_ms, floor.ends_at_ms) - floor.started_at_ms)
+        if person.shares or person.status == "in":
+            out.append(
+                {
+                    "participant_id": person.id,
+                    "pseudonym": person.pseudonym,
+                    "shares": person.shares,
+                    "seconds": held // 1000,
+                }
+            )
+    return out

@@ -1,0 +1,107 @@
+"""One WebSocket's outgoing side: a bounded queue and its own writer task.
+
+The fan-out only ever calls send(), which never awaits: a client that stops
+reading fills its own queue and is disconnected, without delaying anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from starlette.websockets import WebSocket
+
+log = logging.getLogger("hearth.ws")
+
+CLOSE_SLOW_CONSUMER = 1013  # "try again later": the client resumes with last_seq
+
+
+@dataclass(frozen=True, slots=True)
+class _Close:
+    code: int
+    reason: str
+
+
+class Connection:
+    __slots__ = (
+        "closed",
+        "conn_id",
+        "last_seq",
+        "meeting_id",
+        "participant_id",
+        "queue",
+        "resume_token",
+        "waiting",
+        "websocket",
+        "writer",
+    )
+
+    def __init__(
+        self, websocket: WebSocket, conn_id: str, meeting_id: str, max_frames: int
+    ) -> None:
+        self.websocket = websocket
+        self.conn_id = conn_id
+        self.meeting_id = meeting_id
+        self.participant_id: str | None = None
+        self.waiting = False
+        self.resume_token = ""
+        self.last_seq = 0
+        self.closed = False
+        self.queue: asyncio.Queue[str | _Close] = asyncio.Queue(max_frames)
+        self.writer = asyncio.create_task(self._write(), name=f"writer {conn_id}")
+
+    def send(self, frame: str) -> bool:
+        """Queues a frame; a full queue closes the connection instead of waiting.
+
+        Frames are str because ASGI text frames are: the fan-out decodes an event once
+        and hands the same object to every connection.
+        """
+        if self.closed:
+            return False
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            log.info("closing a connection that stopped reading (%s)", self.meeting_id)
+            self._force_close(CLOSE_SLOW_CONSUMER, "too slow")
+            return False
+        return True
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Closes after the frames already queued have been sent."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.queue.put_nowait(_Close(code, reason))
+        except asyncio.QueueFull:
+            self._force_close(code, reason)
+
+    def _force_close(self, code: int, reason: str) -> None:
+        self.closed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(_Close(code, reason))
+
+    async def _write(self) -> None:
+        ws = self.websocket
+        try:
+            while True:
+                item = await self.queue.get()
+                if isinstance(item, _Close):
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(ws.close(item.code, item.reason), 5)
+                    return
+                await ws.send({"type": "websocket.send", "text": item})
+        except Exception:
+            self.closed = True
+
+    async def finish(self) -> None:
+        """Waits briefly for queued frames to go out, then stops the writer."""
+        if not self.writer.done():
+            self.close()
+            try:
+                await asyncio.wait_for(asyncio.shield(self.writer), 2)
+            except (TimeoutError, asyncio.CancelledError):
+                self.writer.cancel()

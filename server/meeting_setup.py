@@ -1,0 +1,137 @@
+"""Admission to a meeting's room: what the database says before the room log decides.
+
+The window, the group's invite rule and the facilitator token are checked here,
+against the database; everything that depends on who else is in the room
+(pseudonyms, capacity, the lock, the lobby) is decided by the reducer, in log order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+from sqlalchemy import case, select
+
+from rooms import protocol
+from server.context import AppContext
+from server.db.models import Group, Meeting, Resource, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSetup:
+    """What a room is opened with: the meeting and its group, as of opening time."""
+
+    meeting_id: str
+    group_id: str
+    title: str
+    group_name: str
+    language: str
+    starts_at_ms: int
+    ends_at_ms: int
+    capacity: int
+    lobby: bool
+    late_joiners_see_history: bool
+    share_seconds: int
+    crosstalk: bool
+    grace_seconds: int
+    retention_seconds: int
+    resources: tuple[tuple[str, str, str], ...] = field(default=())
+
+    def ttl_seconds(self) -> int:
+        """How long the room log lives: until `retention` after the scheduled end."""
+        left = self.ends_at_ms / 1000 - time.time()
+        return max(60, int(left) + self.retention_seconds)
+
+    def open_command(self) -> Any:
+        return protocol.Open(
+            config=protocol.RoomConfig(
+                meeting_id=self.meeting_id,
+                title=self.title,
+                group_name=self.group_name,
+                language=self.language,
+                starts_at_ms=self.starts_at_ms,
+                ends_at_ms=self.ends_at_ms,
+                capacity=self.capacity,
+                lobby=self.lobby,
+                late_joiners_see_history=self.late_joiners_see_history,
+                share_seconds=self.share_seconds,
+                crosstalk=self.crosstalk,
+                grace_seconds=self.grace_seconds,
+                resources=[
+                    protocol.ResourceInfo(title=t, url=u, kind=k) for t, u, k in self.resources
+                ],
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    setup: RoomSetup | None = None
+    role: Literal["attendee", "facilitator"] = "attendee"
+    facilitator_name: str | None = None
+    error: tuple[str, str] | None = None
+
+
+def _refused(code: str, message: str) -> Admission:
+    return Admission(error=(code, message))
+
+
+async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admission:
+    settings = app.settings
+    async with app.session() as session:
+        meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
+        if meeting is None:
+            return _refused("meeting_not_found", "There is no such meeting.")
+        group = await session.get(Group, meeting.group_id)
+        assert group is not None
+        now = utcnow()
+        if meeting.cancelled:
+            return _refused("meeting_ended", "This meeting was cancelled.")
+        if meeting.ended_at is not None or now >= meeting.ends_at:
+            return _refused("meeting_ended", "This meeting has ended.")
+        if now < meeting.starts_at - timedelta(minutes=settings.room_open_minutes):
+            return _refused(
+                "meeting_not_open",
+                f"The room opens {settings.room_open_minutes} minutes before the meeting.",
+            )
+        role: Literal["attendee", "facilitator"] = "attendee"
+        facilitator_name = None
+        if hello.facilitator_token is not None:
+            assert app.signer is not None
+            claim = app.signer.read_facilitator_token(hello.facilitator_token, meeting_id)
+            if claim is None:
+                return _refused("not_allowed", "That facilitator token is not valid here.")
+            role, facilitator_name = "facilitator", claim.username
+        elif hello.resume is None and group.visibility == "closed":
+            if not hello.invite:
+                return _refused("invite_required", "This group is invite only.")
+            from server.db.invites import redeem_invite
+
+            problem = await redeem_invite(session, group.id, hello.invite)
+            if problem is not None:
+                return _refused("invite_invalid", "That invite is not valid (expired or used up).")
+        rows = await session.execute(
+            select(Resource.title, Resource.url, Resource.kind)
+            .where(Resource.group_id == group.id)
+            .order_by(case((Resource.kind == "crisis", 0), else_=1), Resource.created_at)
+        )
+        setup = RoomSetup(
+            meeting_id=meeting.id,
+            group_id=group.id,
+            title=meeting.title or group.name,
+            group_name=group.name,
+            language=group.language,
+            starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
+            ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
+            capacity=group.capacity,
+            lobby=group.lobby,
+            late_joiners_see_history=group.late_joiners_see_history,
+            share_seconds=group.share_seconds,
+            crosstalk=group.crosstalk,
+            grace_seconds=settings.resume_grace_seconds,
+            retention_seconds=settings.room_retention_seconds,
+            resources=tuple((r.title, r.url, r.kind) for r in rows),
+        )
+        return Admission(setup=setup, role=role, facilitator_name=facilitator_name)
