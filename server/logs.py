@@ -10,7 +10,8 @@ from typing import Any
 _IP = re.compile(
     r"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])"
     r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}(?![\w:])"
-    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){0,6}:(?::?[0-9a-fA-F]{1,4}){0,6}(?![\w:])"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?::"
+    r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?(?![\w:])"
 )
 
 
@@ -28,6 +29,9 @@ class RedactingFormatter(logging.Formatter):
 def log_config(level: str) -> dict[str, Any]:
     """A dictConfig for uvicorn and our loggers; uvicorn's access log is off (ours has no IPs)."""
     upper = level.upper()
+    # uvicorn's WebSocket layer logs every frame at DEBUG, message text included:
+    # its loggers never go below INFO, whatever HEARTH_LOG_LEVEL says.
+    server_level = "INFO" if upper == "DEBUG" else upper
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -46,8 +50,9 @@ def log_config(level: str) -> dict[str, Any]:
         },
         "loggers": {
             "hearth": {"handlers": ["stderr"], "level": upper, "propagate": False},
-            "uvicorn": {"handlers": ["stderr"], "level": upper, "propagate": False},
-            "uvicorn.error": {"level": upper},
+            "uvicorn": {"handlers": ["stderr"], "level": server_level, "propagate": False},
+            "uvicorn.error": {"level": server_level},
+            "websockets": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},

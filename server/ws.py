@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from rooms import protocol
+from server.audit import audit_row, record
 from server.connection import Connection
 from server.context import AppContext, ctx
 from server.log.base import LogUnavailable
@@ -261,6 +262,10 @@ class _Session:
             return
         if outcome.ok and isinstance(frame, protocol.Leave):
             self.gone = True
+        if outcome.ok and pid is not None:
+            row = audit_row(self.replica.room, self.meeting_id, pid, frame)
+            if row is not None:
+                self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
 
     async def finish(self) -> None:
         replica, pid = self.replica, self.conn.participant_id

@@ -1,0 +1,61 @@
+"""The moderation audit: who did what to which pseudonym, never what anyone wrote."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rooms import protocol
+from rooms.state import Room
+from server.context import AppContext
+from server.db.models import AuditEntry, Meeting, utcnow
+
+log = logging.getLogger("hearth.audit")
+
+AUDITED: dict[type, str] = {
+    protocol.Mute: "mute",
+    protocol.Unmute: "unmute",
+    protocol.Remove: "remove",
+    protocol.Delete: "delete",
+    protocol.Admit: "admit",
+    protocol.Deny: "deny",
+    protocol.Grant: "grant",
+    protocol.Revoke: "revoke",
+    protocol.SettingsChange: "settings",
+    protocol.End: "end",
+}
+
+
+def audit_row(room: Room, meeting_id: str, actor_id: str, command: Any) -> AuditEntry | None:
+    action = AUDITED.get(type(command))
+    if action is None:
+        return None
+    actor = room.participants.get(actor_id)
+    target = None
+    target_id = getattr(command, "participant_id", None)
+    if isinstance(command, protocol.Delete):
+        message = room.messages.get(command.message_id)
+        target_id = message.participant_id if message is not None else None
+    if target_id is not None and target_id in room.participants:
+        target = room.participants[target_id].pseudonym
+    return AuditEntry(
+        meeting_id=meeting_id,
+        action=action,
+        actor=actor.pseudonym if actor is not None else actor_id,
+        target=target,
+        at=utcnow(),
+    )
+
+
+async def record(app: AppContext, row: AuditEntry, ended: bool) -> None:
+    """Stores one audit row; a facilitator ending the meeting early also marks it ended."""
+    try:
+        async with app.session() as session:
+            session.add(row)
+            if ended:
+                meeting = await session.get(Meeting, row.meeting_id)
+                if meeting is not None and meeting.ended_at is None:
+                    meeting.ended_at = row.at
+            await session.commit()
+    except Exception as exc:  # the meeting goes on even if the audit cannot be written
+        log.warning("could not write an audit row: %s", type(exc).__name__)
