@@ -98,7 +98,12 @@ def _system(ctx: _Ctx, command: p.Command) -> p.Ok:
         return _resume(ctx, command)
     if isinstance(command, p.Disconnect):
         person = ctx.room.participants.get(command.participant_id)
-        if person is not None and person.status != "gone" and person.conn == command.conn:
+        if (
+            person is not None
+            and person.status != "gone"
+            and person.conn == command.conn
+            and person.disconnected_at_ms is None
+        ):
             person.disconnected_at_ms = ctx.at
         return p.Ok()
     if isinstance(command, p.Timeout):

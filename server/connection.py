@@ -9,9 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from dataclasses import dataclass
+from typing import Literal
 
 from starlette.websockets import WebSocket
+
+from rooms import protocol
 
 log = logging.getLogger("hearth.ws")
 
@@ -31,8 +35,11 @@ class Connection:
         "last_seq",
         "meeting_id",
         "participant_id",
+        "pseudonym",
         "queue",
         "resume_token",
+        "role",
+        "token_hash",
         "waiting",
         "websocket",
         "writer",
@@ -47,10 +54,24 @@ class Connection:
         self.participant_id: str | None = None
         self.waiting = False
         self.resume_token = ""
+        self.role: Literal["attendee", "facilitator"] = "attendee"
+        self.token_hash = ""
+        self.pseudonym: str | None = None
         self.last_seq = 0
         self.closed = False
         self.queue: asyncio.Queue[str | _Close] = asyncio.Queue(max_frames)
         self.writer = asyncio.create_task(self._write(), name=f"writer {conn_id}")
+
+    def rejoin_command(self) -> protocol.Join:
+        """The join that brings this person back after the room's history was lost."""
+        return protocol.Join(
+            conn=self.conn_id,
+            role=self.role,
+            pseudonym=self.pseudonym,
+            name_seed=secrets.randbits(32),
+            token_hash=self.token_hash,
+            lobby_exempt=True,
+        )
 
     def send(self, frame: str) -> bool:
         """Queues a frame; a full queue closes the connection instead of waiting.

@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rooms import protocol
 from server.connection import Connection
 from server.log.base import LogEntry, LogUnavailable, RoomLog
 from server.meeting_setup import RoomSetup
-from server.replica import Outcome, Replica, reply_frame
+from server.replica import CLOSE_HISTORY_LOST, Outcome, Replica, reply_frame
 
 if TYPE_CHECKING:
     from server.context import AppContext
@@ -29,6 +30,8 @@ log = logging.getLogger("hearth.hub")
 
 APPEND_TIMEOUT = 5.0
 OUTCOME_TIMEOUT = 10.0
+HEARTBEAT_SECONDS = 3.0
+HEARTBEAT_TTL = 10
 
 
 @dataclass(slots=True)
@@ -72,7 +75,11 @@ class Hub:
 
             room_log = MemoryRoomLog()
         hub = cls(context, room_log)
+        reconnect_hooks = getattr(room_log, "on_reconnect", None)
+        if reconnect_hooks is not None:
+            reconnect_hooks.append(hub._resync_all)
         await room_log.start(hub._deliver)
+        hub.spawn(hub._heartbeat(), "heartbeat")
         return hub
 
     async def stop(self) -> None:
@@ -133,14 +140,88 @@ class Hub:
         return replica
 
     async def resync(self, replica: Replica) -> None:
-        """Brings a replica up to date from the log's history, or rebuilds it on a new epoch."""
+        """Brings a replica up to date from the log's history, or rebuilds it on a new epoch.
+
+        One resync per replica at a time; a request while one runs makes it run again.
+        """
+        if replica.resyncing:
+            replica.resync_again = True
+            return
+        replica.resyncing = True
+        try:
+            while True:
+                replica.resync_again = False
+                await self._resync_once(replica)
+                if not replica.resync_again:
+                    break
+        finally:
+            replica.resyncing = False
+
+    async def _resync_once(self, replica: Replica) -> None:
         epoch = await self.log.epoch(replica.meeting_id)
-        if replica.epoch is not None and epoch != replica.epoch:
-            replica.history_lost(epoch)
-        replica.epoch = epoch
+        lost = bool(replica.epoch) and epoch != replica.epoch
+        if lost:
+            log.warning("room %s lost its history; starting it over", replica.meeting_id)
+            rejoin = replica.history_lost()
+        replica.epoch = epoch or None
         entries = await self.log.history(replica.meeting_id, replica.applied_seq)
         for entry in entries:
+            if entry.epoch != epoch:
+                break
             self._apply(replica, entry)
+        if lost:
+            self.spawn(self._rebuild(replica, rejoin), f"rebuild {replica.meeting_id}")
+
+    async def _rebuild(self, replica: Replica, connections: list[Connection]) -> None:
+        """After lost history: opens the room again and rejoins this worker's people."""
+        try:
+            if not replica.opened:
+                await self.append(
+                    replica.meeting_id, replica.open_submission(), replica.setup.ttl_seconds()
+                )
+                await replica.wait_opened(OUTCOME_TIMEOUT)
+            for conn in connections:
+                outcome = await self.submit(
+                    replica, None, conn.rejoin_command(), conn, joining=True
+                )
+                if not outcome.ok:
+                    conn.close(CLOSE_HISTORY_LOST, "history lost")
+        except (LogUnavailable, TimeoutError):
+            for conn in connections:
+                conn.close(CLOSE_HISTORY_LOST, "history lost")
+
+    def _resync_all(self) -> None:
+        for replica in list(self.replicas.values()):
+            self.spawn(self._safe_resync(replica), f"resync {replica.meeting_id}")
+
+    async def _safe_resync(self, replica: Replica) -> None:
+        with contextlib.suppress(LogUnavailable, TimeoutError):
+            await self.resync(replica)
+
+    async def _heartbeat(self) -> None:
+        """Marks this worker alive, and sweeps participants whose worker died.
+
+        A dead worker never appends `disconnect` for its connections; the survivors
+        do it for them, and the usual grace period then applies.
+        """
+        while True:
+            try:
+                await self.log.mark_alive(self.worker_id, HEARTBEAT_TTL)
+                for replica in list(self.replicas.values()):
+                    orphans = replica.foreign_connections(self.worker_id)
+                    if not orphans:
+                        continue
+                    alive = await self.log.alive(sorted({w for w, _, _ in orphans}))
+                    for worker, pid, conn_id in orphans:
+                        if worker not in alive:
+                            await self.submit(
+                                replica, None, protocol.Disconnect(participant_id=pid, conn=conn_id)
+                            )
+            except (LogUnavailable, TimeoutError):
+                pass
+            except Exception:
+                log.exception("heartbeat failed")
+            await asyncio.sleep(HEARTBEAT_SECONDS)
 
     def release(self, replica: Replica) -> None:
         """Forgets a room once no local connection needs it (after a grace period)."""
@@ -184,7 +265,7 @@ class Hub:
             payload = replica.submission(actor, origin, command)
             entry = await self.append(replica.meeting_id, payload, replica.setup.ttl_seconds())
             if entry.seq > replica.applied_seq + 1:
-                self.spawn(self.resync(replica), "resync")
+                self.spawn(self._safe_resync(replica), "resync")
             return await asyncio.wait_for(asyncio.shield(future), OUTCOME_TIMEOUT)
         except TimeoutError:
             raise LogUnavailable("the room log did not deliver the command in time") from None
@@ -195,13 +276,13 @@ class Hub:
         replica = self.replicas.get(entry.room)
         if replica is None:
             return
-        if replica.epoch is not None and entry.epoch != replica.epoch:
-            self.spawn(self.resync(replica), "resync epoch")
+        if entry.epoch != replica.epoch:
+            self.spawn(self._safe_resync(replica), "resync epoch")
             return
         if entry.seq <= replica.applied_seq:
             return
         if entry.seq > replica.applied_seq + 1:
-            self.spawn(self.resync(replica), "resync gap")
+            self.spawn(self._safe_resync(replica), "resync gap")
             return
         self._apply(replica, entry)
 

@@ -64,6 +64,8 @@ class Replica:
         self._timer: asyncio.Task[None] | None = None
         self._release: asyncio.Task[Any] | None = None
         self._closes: list[tuple[Connection, int, str]] = []
+        self.resyncing = False
+        self.resync_again = False
 
     # Properties of the room -----------------------------------------------
 
@@ -172,6 +174,12 @@ class Replica:
             self._release = None
         conn.participant_id = outcome.participant_id
         conn.waiting = outcome.waiting
+        person = self.room.participants[outcome.participant_id]
+        conn.pseudonym, conn.role, conn.token_hash = (
+            person.pseudonym,
+            person.role,
+            person.token_hash,
+        )
         self.connections[conn.conn_id] = conn
         if outcome.waiting:
             conn.send(self.waiting_frame(conn))
@@ -267,23 +275,42 @@ class Replica:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), (deadline - now) / 1000)
                 continue
+            progressed = False
             for command in reducer.due_actions(self.room, int(now)):
                 try:
-                    await self.hub.submit(self, None, command)
+                    outcome = await self.hub.submit(self, None, command)
+                    progressed = progressed or outcome.seq is not None
                 except LogUnavailable:
                     await asyncio.sleep(1)
-            await asyncio.sleep(0.05)
+            # Nothing happened: this worker's clock runs ahead of the log's. Back off.
+            await asyncio.sleep(0.05 if progressed else 0.5)
 
-    def history_lost(self, new_epoch: str) -> None:
-        """The log lost this room's history: start the replica over and tell everyone here."""
-        for conn in list(self.connections.values()):
+    def history_lost(self) -> list[Connection]:
+        """The log lost this room's history: start over, and tell everyone here.
+
+        Returns the connections to rejoin; each gets a fresh welcome when it is back.
+        """
+        connections = [c for c in self.connections.values() if not c.closed]
+        for conn in connections:
             conn.send(protocol.encode_server_message({"type": "history_lost"}))
-            conn.close(CLOSE_HISTORY_LOST, "history lost")
+            conn.participant_id = None
         self.connections.clear()
         self.room = state.Room.empty(self.meeting_id)
         self.events.clear()
         self.applied_seq = 0
         self._opened.clear()
+        return connections
+
+    def foreign_connections(self, worker_id: str) -> list[tuple[str, str, str]]:
+        """(worker, participant, conn) for people connected through other workers."""
+        out = []
+        for person in self.room.participants.values():
+            if person.status == "gone" or person.disconnected_at_ms is not None:
+                continue
+            worker = person.conn.split(".", 1)[0]
+            if worker != worker_id:
+                out.append((worker, person.id, person.conn))
+        return out
 
 
 def reply_frame(outcome: Outcome, request_id: str | None) -> str:

@@ -33,6 +33,7 @@ class MemoryRoomLog:
         self._deliver: Deliver | None = None
         self._max = max_entries
         self._closed = False
+        self._alive: dict[str, float] = {}
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -90,6 +91,13 @@ class MemoryRoomLog:
         r = self._room(room, create=False)
         if r is not None:
             r.expires_at = time.time() + seconds
+
+    async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
+        self._alive[worker] = time.time() + ttl_seconds
+
+    async def alive(self, workers: list[str]) -> set[str]:
+        now = time.time()
+        return {w for w in workers if self._alive.get(w, 0) > now}
 
     async def ping(self) -> None:
         if self._closed:

@@ -131,6 +131,21 @@ class RedisRoomLog:
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
+    async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
+        try:
+            await self._client.set(f"hearth:worker:{worker}", b"1", ex=ttl_seconds)
+        except (RedisError, OSError) as exc:
+            raise LogUnavailable(f"redis: {type(exc).__name__}") from None
+
+    async def alive(self, workers: list[str]) -> set[str]:
+        if not workers:
+            return set()
+        try:
+            found = await self._client.mget([f"hearth:worker:{w}" for w in workers])
+        except (RedisError, OSError) as exc:
+            raise LogUnavailable(f"redis: {type(exc).__name__}") from None
+        return {w for w, v in zip(workers, found, strict=True) if v is not None}
+
     async def ping(self) -> None:
         try:
             await self._client.ping()
