@@ -111,6 +111,9 @@ class Replica:
         if self.opened:
             self._opened.set()
         self._changed.set()
+        if submission.actor is not None and not self.opened:
+            # A participant's command landed in a log that lost the room's history.
+            return submission.origin, Outcome(False, "unavailable", "The room is being restored.")
         return submission.origin, self._outcome(result.outcome)
 
     @staticmethod

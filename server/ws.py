@@ -164,6 +164,7 @@ class _Session:
         try:
             self.replica = await self.hub.room(admission.setup)
             if hello.resume is not None:
+                self.conn.resume_token = hello.resume.token
                 command: Any = protocol.Resume(
                     conn=self.conn.conn_id, token_hash=hash_secret(hello.resume.token)
                 )
@@ -246,6 +247,11 @@ class _Session:
             return
         if isinstance(frame, protocol.Ping):
             self.conn.send(protocol.encode_server_message({"type": "pong", "id": request_id}))
+            return
+        if pid is None:
+            self.conn.send(
+                error_frame("unavailable", "The room is being restored; try again.", request_id)
+            )
             return
         local = self.replica.local_answer(pid, frame, self.hub.now_ms())
         if local is not None:
