@@ -77,9 +77,29 @@ class Server:
         )
 
 
+# The database the servers of the current test module use: "" for SQLite.
+DATABASE = {"url": ""}
+
+
+@pytest.fixture(
+    scope="module",
+    autouse=True,
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def service_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every service test runs once on SQLite and once on PostgreSQL."""
+    url = "" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    DATABASE["url"] = url
+    yield url
+    DATABASE["url"] = ""
+
+
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
-    env.update({"HEARTH_DATA_DIR": str(data_dir), "HEARTH_LOG_LEVEL": "info", **extra})
+    env.update({"HEARTH_DATA_DIR": str(data_dir), "HEARTH_LOG_LEVEL": "info"})
+    if DATABASE["url"]:
+        env["HEARTH_DATABASE_URL"] = DATABASE["url"]
+    env.update(extra)
     return env
 
 

@@ -6,11 +6,13 @@ import re
 import secrets
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
 from server.logs import redact
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import DATABASE, Server, server_env
 from tests.service.rooms import create_meeting
 from tests.services import free_port
 
@@ -51,13 +53,37 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
     assert "GET /api/meetings" in log or "POST /api/groups" in log  # the log did run
     assert not re.search(r"\b127\.0\.0\.1\b", log), "the log names a client address"
 
-    db = sqlite3.connect(data / "hearth.sqlite3")
-    rows = db.execute("SELECT action, actor, target FROM moderation_audit ORDER BY id").fetchall()
-    ended = db.execute("SELECT ended_at FROM meetings").fetchone()
-    db.close()
+    dump, rows, ended = await database_contents(data, meeting.id)
+    assert marker not in dump
     assert ("delete", "Host", "Amber") in rows and ("mute", "Host", "Amber") in rows
     assert ("end", "Host", None) in rows
-    assert ended[0] is not None  # ended early: the catalogue and joins know
+    assert ended is not None  # ended early: the catalogue and joins know
+
+
+async def database_contents(data: Path, meeting_id: str) -> tuple[str, list[Any], Any]:
+    """Every row of every table as text, the audit rows, and the meeting's ended_at."""
+    audit = "SELECT action, actor, target FROM moderation_audit WHERE meeting_id = '%s' ORDER BY id"
+    ended = "SELECT ended_at FROM meetings WHERE id = '%s'"
+    if not DATABASE["url"]:
+        db = sqlite3.connect(data / "hearth.sqlite3")
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            dump = "".join(str(db.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables)
+            rows = db.execute(audit % meeting_id).fetchall()
+            return dump, rows, db.execute(ended % meeting_id).fetchone()[0]
+        finally:
+            db.close()
+    conn = await asyncpg.connect(DATABASE["url"].replace("postgresql+asyncpg", "postgresql"))
+    try:
+        tables = [
+            r[0]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ]
+        dump = "".join([str(await conn.fetch(f'SELECT * FROM "{t}"')) for t in tables])
+        rows = [tuple(r) for r in await conn.fetch(audit % meeting_id)]
+        return dump, rows, await conn.fetchval(ended % meeting_id)
+    finally:
+        await conn.close()
 
 
 def test_the_redacting_formatter_removes_addresses() -> None:
