@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import _truncate_postgres
 from tests.services import free_port
 
 HEARTH = str(Path(sys.executable).parent / "hearth")
@@ -89,6 +91,8 @@ DATABASE = {"url": ""}
 def service_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """Every service test runs once on SQLite and once on PostgreSQL."""
     url = "" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    if url:
+        asyncio.run(_truncate_postgres(url))  # each module starts from an empty database
     DATABASE["url"] = url
     yield url
     DATABASE["url"] = ""
