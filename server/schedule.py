@@ -7,11 +7,31 @@ daylight-saving changes, so its UTC time moves instead.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import WEEKLY, rrule
 
 MAX_OCCURRENCES = 104
+# Files that sit in the zoneinfo directory but are not IANA zone names: "localtime"
+# would silently follow the server's own zone.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in _NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
+
+
+def known_zone(name: str) -> ZoneInfo | None:
+    """The zone for an IANA name ("Europe/London", "UTC"), or None for anything else."""
+    if name not in _zone_names():
+        return None
+    return ZoneInfo(name)
 
 
 def localize(local: datetime, zone: ZoneInfo) -> datetime:
@@ -44,6 +64,11 @@ def weekly(
     return list(rule)[:MAX_OCCURRENCES]
 
 
+def opens_at(starts_at: datetime, open_minutes: int) -> datetime:
+    """When a meeting's room opens: `open_minutes` before it starts."""
+    return starts_at - timedelta(minutes=open_minutes)
+
+
 def status(
     starts_at: datetime,
     ends_at: datetime,
@@ -52,14 +77,16 @@ def status(
     now: datetime,
     open_minutes: int,
 ) -> str:
+    """cancelled, ended (ended early or past its end), open (the room admits), or scheduled."""
     if cancelled:
         return "cancelled"
     if ended_at is not None or now >= ends_at:
         return "ended"
-    if now >= starts_at - timedelta(minutes=open_minutes):
+    if now >= opens_at(starts_at, open_minutes):
         return "open"
     return "scheduled"
 
 
 def local_wall_clock(at: datetime, zone_name: str) -> str:
+    """An instant as wall-clock time in a zone, to the minute: "2026-12-01T19:00"."""
     return at.astimezone(ZoneInfo(zone_name)).strftime("%Y-%m-%dT%H:%M")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from server.schedule import localize, status, weekly
+from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -25,6 +25,18 @@ def test_weekly_in_new_york_across_november() -> None:
     ]
     assert [s.astimezone(NEW_YORK).strftime("%H:%M") for s in starts] == ["18:30"] * 3
     assert [s.hour for s in starts] == [22, 23, 23]
+
+
+def test_weekly_in_new_york_across_march_and_its_gap() -> None:
+    local_times = weekly(datetime(2027, 3, 7, 2, 30), NEW_YORK, count=3)
+    starts = [localize(d, NEW_YORK) for d in local_times]
+    # 02:30 on 14 March 2027 does not exist in New York; that week only moves to 03:30.
+    assert [local_wall_clock(s, "America/New_York")[11:] for s in starts] == [
+        "02:30",
+        "03:30",
+        "02:30",
+    ]
+    assert [s.hour for s in starts] == [7, 7, 6]
 
 
 def test_weekly_until_includes_the_last_day() -> None:
@@ -62,3 +74,18 @@ def test_status_follows_the_window() -> None:
     assert at(60) == "ended"
     assert at(0, ended_at=start) == "ended"
     assert at(0, cancelled=True) == "cancelled"
+
+
+def test_known_zone_takes_iana_names_only() -> None:
+    assert known_zone("Europe/London") == LONDON
+    assert known_zone("UTC") is not None
+    for name in ("localtime", "Factory", "posixrules", "posix/Europe/London", "", "Mars/Base"):
+        assert known_zone(name) is None, name
+    assert known_zone("../../etc/passwd") is None
+
+
+def test_opens_at_and_count_and_until_caps() -> None:
+    start = datetime(2027, 1, 1, 19, tzinfo=UTC)
+    assert opens_at(start, 15) == datetime(2027, 1, 1, 18, 45, tzinfo=UTC)
+    assert len(weekly(datetime(2027, 1, 5, 19), LONDON, count=104)) == 104
+    assert len(weekly(datetime(2027, 1, 5, 19), LONDON, until=date(2029, 1, 5))) == 104

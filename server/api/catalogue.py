@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -51,19 +51,31 @@ async def catalogue(request: Request) -> Response:
         ids = [g.id for g in groups]
         upcoming: dict[str, list[Meeting]] = {gid: [] for gid in ids}
         if ids:
-            rows = await session.scalars(
-                select(Meeting)
+            # The first few upcoming meetings of each group, numbered in the database so
+            # a group with two years of weekly meetings does not load them all.
+            ranked = (
+                select(
+                    Meeting.id,
+                    func.row_number()
+                    .over(partition_by=Meeting.group_id, order_by=(Meeting.starts_at, Meeting.id))
+                    .label("n"),
+                )
                 .where(
                     Meeting.group_id.in_(ids),
                     Meeting.ends_at > now,
                     Meeting.cancelled.is_(False),
                     Meeting.ended_at.is_(None),
                 )
-                .order_by(Meeting.starts_at)
+                .subquery()
+            )
+            rows = await session.scalars(
+                select(Meeting)
+                .join(ranked, ranked.c.id == Meeting.id)
+                .where(ranked.c.n <= NEXT_MEETINGS)
+                .order_by(Meeting.starts_at, Meeting.id)
             )
             for m in rows:
-                if len(upcoming[m.group_id]) < NEXT_MEETINGS:
-                    upcoming[m.group_id].append(m)
+                upcoming[m.group_id].append(m)
     out: list[dict[str, Any]] = []
     for g in groups:
         closed = g.visibility == "closed"

@@ -7,7 +7,6 @@ facilitators, who are the ones who meet newcomers.
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from server.api.errors import invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.context import ctx
 from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
+from server.schedule import known_zone
 from server.security import hash_secret, new_code
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
@@ -87,13 +87,7 @@ class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def valid_timezone(name: str) -> bool:
-    if "\x00" in name:
-        return False
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
+    return known_zone(name) is not None
 
 
 def _clean_text(value: str, field: str, *, required: bool = False) -> str:

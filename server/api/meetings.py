@@ -22,11 +22,11 @@ from starlette.routing import BaseRoute, Route
 from server.api.access import group_for, is_facilitator
 from server.api.auth import require_user
 from server.api.errors import ApiError, forbidden, invalid, not_found
-from server.api.groups import group_resources, valid_timezone
+from server.api.groups import group_resources
 from server.api.jsonio import decode_body, json_response
 from server.context import ctx
 from server.db.models import Group, Meeting, User, utcnow
-from server.schedule import local_wall_clock, localize, status, weekly
+from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
 
 RETENTION = (
     "What is shared in this meeting is not stored: messages live only in the room "
@@ -44,7 +44,7 @@ class Weekly(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Repeat(msgspec.Struct, forbid_unknown_fields=True):
-    weekly: Weekly
+    weekly: Weekly | None = None  # optional here only to name the field when it is missing
 
 
 class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -63,27 +63,49 @@ class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
     cancelled: bool | None = None
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
 def parse_local(value: str, field: str = "starts_at") -> datetime:
-    """A wall-clock time; an offset, if given, is converted and then dropped by the caller."""
+    """A wall-clock time such as "2026-12-01T19:00".
+
+    One with an offset ("...T19:00+01:00" or "...Z") is accepted too: the caller
+    converts it to the meeting's zone. A bare date, or a year outside 2000-2199,
+    is refused (the latter also keeps every UTC conversion in range).
+    """
+    hint = "Use a local time like 2026-12-01T19:00."
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise invalid({field: "Use a local time like 2026-12-01T19:00."}) from None
+        raise invalid({field: hint}) from None
+    if len(value) <= 10:  # "2026-12-01": a date without a time of day
+        raise invalid({field: hint})
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise invalid({field: f"Use a year from {FIRST_YEAR} to {LAST_YEAR}."})
     return parsed
 
 
 def _zone(name: str | None, default: str) -> ZoneInfo:
-    zone = name or default
-    if not valid_timezone(zone):
+    zone = known_zone(name or default)
+    if zone is None:
         raise invalid({"timezone": "Not a known IANA time zone, e.g. Europe/London."})
-    return ZoneInfo(zone)
+    return zone
 
 
-def _start_utc(value: str, zone: ZoneInfo) -> datetime:
+def _title(value: str) -> str:
+    title = value.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in title):
+        raise invalid({"title": "Must not contain control characters."})
+    return title
+
+
+def _start(value: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """(wall-clock time in `zone`, naive; the instant, in UTC) for a given starts_at."""
     parsed = parse_local(value)
     if parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    return localize(parsed, zone)
+        at = parsed.astimezone(UTC)
+        return at.astimezone(zone).replace(tzinfo=None), at
+    return parsed, localize(parsed, zone)
 
 
 def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None) -> dict[str, Any]:
@@ -107,7 +129,7 @@ def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None
             open_minutes,
         ),
         "cancelled": meeting.cancelled,
-        "opens_at": meeting.starts_at - timedelta(minutes=open_minutes),
+        "opens_at": opens_at(meeting.starts_at, open_minutes),
     }
 
 
@@ -118,21 +140,20 @@ async def create_meetings(request: Request) -> Response:
         group = await group_for(session, user, request.path_params["id"], write=True)
         body = await decode_body(request, MeetingIn)
         zone = _zone(body.timezone, group.timezone)
-        title = body.title.strip() or group.name
-        if any(ord(c) < 32 for c in title):
-            raise invalid({"title": "Must not contain control characters."})
-        first = _start_utc(body.starts_at, zone)
-        if first.year < 2000 or first.year > 2200:
-            raise invalid({"starts_at": "Out of range."})
-        local_first = first.astimezone(zone).replace(tzinfo=None)
+        title = _title(body.title) or group.name
+        # The series repeats the wall-clock time asked for, even if the first one
+        # falls into a spring-forward gap and is moved.
+        local_first, first = _start(body.starts_at, zone)
         starts: list[datetime]
         series_id = None
         if body.repeat is None:
             starts = [first]
         else:
             rule = body.repeat.weekly
+            if rule is None:
+                raise invalid({"repeat.weekly": "This field is required."})
             if (rule.count is None) == (rule.until is None):
-                raise invalid({"repeat": "Give either weekly.count or weekly.until."})
+                raise invalid({"repeat.weekly": "Give either count or until, not both."})
             if rule.until is not None:
                 if rule.until < local_first.date():
                     raise invalid({"repeat.weekly.until": "Must not be before the first meeting."})
@@ -158,30 +179,43 @@ async def create_meetings(request: Request) -> Response:
         return json_response([meeting_out(m, minutes) for m in meetings], status=201)
 
 
-def _parse_bound(value: str | None, field: str) -> datetime | None:
+def _parse_bound(value: str | None, field: str, zone: ZoneInfo) -> datetime | None:
+    """A `from`/`to` bound: an ISO date or date-time; one without an offset is in `zone`."""
     if value is None or value == "":
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise invalid({field: "Use an ISO 8601 date or time."}) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        raise invalid({field: "Use an ISO 8601 date or time, like 2027-01-10."}) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise invalid({field: f"Use a year from {FIRST_YEAR} to {LAST_YEAR}."})
+    return parsed.astimezone(UTC) if parsed.tzinfo else localize(parsed, zone)
 
 
 async def list_meetings(request: Request) -> Response:
+    """A group's meetings from `from` (default: a day ago) until `to`, by start, at most 500.
+
+    A meeting is in the window if it has not ended by `from` and starts before `to`.
+    """
     app = ctx(request)
     async with app.session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=False)
-        start = _parse_bound(request.query_params.get("from"), "from")
-        end = _parse_bound(request.query_params.get("to"), "to")
+        zone = known_zone(group.timezone) or ZoneInfo("UTC")
+        start = _parse_bound(request.query_params.get("from"), "from", zone)
+        end = _parse_bound(request.query_params.get("to"), "to", zone)
+        if start is not None and end is not None and end < start:
+            raise invalid({"to": "Must not be before `from`."})
         query = select(Meeting).where(Meeting.group_id == group.id)
-        query = query.where(Meeting.ends_at >= (start or utcnow() - timedelta(days=1)))
+        query = query.where(Meeting.ends_at > (start or utcnow() - timedelta(days=1)))
         if end is not None:
             query = query.where(Meeting.starts_at < end)
-        meetings = await session.scalars(query.order_by(Meeting.starts_at).limit(MAX_LIST))
+        meetings = await session.scalars(
+            query.order_by(Meeting.starts_at, Meeting.id).limit(MAX_LIST)
+        )
         minutes = app.settings.room_open_minutes
-        return json_response([meeting_out(m, minutes) for m in meetings])
+        now = utcnow()
+        return json_response([meeting_out(m, minutes, now) for m in meetings])
 
 
 async def _meeting(session: AsyncSession, meeting_id: str) -> Meeting:
@@ -201,7 +235,10 @@ async def get_meeting(request: Request) -> Response:
 
 
 async def patch_meeting(request: Request) -> Response:
-    """Reschedules or cancels one occurrence; the rest of its series is untouched."""
+    """Reschedules or cancels one occurrence; the rest of its series is untouched.
+
+    A new `timezone` without a new `starts_at` keeps the wall-clock time in the new zone.
+    """
     app = ctx(request)
     async with app.session() as session:
         user = await require_user(request, session)
@@ -213,14 +250,14 @@ async def patch_meeting(request: Request) -> Response:
         if body.duration_minutes is not None:
             length = timedelta(minutes=body.duration_minutes)
         if body.starts_at is not None:
-            meeting.starts_at = _start_utc(body.starts_at, zone)
+            meeting.starts_at = _start(body.starts_at, zone)[1]
         elif body.timezone is not None:
             local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)).replace(tzinfo=None)
             meeting.starts_at = localize(local, zone)
         meeting.timezone = zone.key
         meeting.ends_at = meeting.starts_at + length
         if body.title is not None:
-            meeting.title = body.title.strip() or meeting.title
+            meeting.title = _title(body.title) or meeting.title
         if body.cancelled is not None:
             meeting.cancelled = body.cancelled
         await session.commit()

@@ -1,9 +1,8 @@
-"""The public catalogue and the calendar feed."""
+"""The public catalogue of listed groups."""
 
 from __future__ import annotations
 
 import httpx
-import icalendar
 
 from tests.api.test_groups import new_group
 from tests.api.test_meetings import local, schedule
@@ -57,24 +56,43 @@ async def test_catalogue_search_by_words_topic_and_language(
     assert r.status_code == 400 and "q" in r.json()["error"]["fields"]
 
 
-async def test_calendar_parses_back_with_local_times(
+async def test_catalogue_skips_cancelled_meetings_and_sorts_by_the_next_one(
     organiser: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    group = await new_group(organiser, name="Circle", timezone="Europe/London")
-    await schedule(
-        organiser, group["id"], starts_at="2027-03-16T19:00", repeat={"weekly": {"count": 4}}
-    )
-    hidden = await new_group(organiser, name="Hidden", listed=False)
-    r = await client.get(f"/groups/{group['id']}/calendar.ics")
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/calendar")
-    cal = icalendar.Calendar.from_ical(r.content)
-    assert str(cal["x-wr-calname"]) == "Circle"
-    events = cal.walk("VEVENT")
-    starts = [e.decoded("dtstart") for e in events]
-    assert [s.strftime("%H:%M") for s in starts] == ["19:00"] * 4
-    assert [s.utcoffset().total_seconds() for s in starts] == [0, 0, 3600, 3600]
-    assert cal.walk("VTIMEZONE")[0]["tzid"] == "Europe/London"
-    assert all(str(e["url"]).endswith(f"/m/{str(e['uid']).split('@')[0]}") for e in events)
-    assert (await client.get(f"/groups/{hidden['id']}/calendar.ics")).status_code == 404
-    assert (await client.get("/groups/nope/calendar.ics")).status_code == 404
+    early = await new_group(organiser, name="Zebra")
+    late = await new_group(organiser, name="Aardvark")
+    await new_group(organiser, name="Nothing yet")
+    await new_group(organiser, name="Another without")
+    [cancelled] = await schedule(organiser, early["id"], starts_at=local(30))
+    await organiser.patch(f"/api/meetings/{cancelled['id']}", json={"cancelled": True})
+    [kept] = await schedule(organiser, early["id"], starts_at=local(120))
+    await schedule(organiser, late["id"], starts_at=local(600))
+    [running] = await schedule(organiser, late["id"], starts_at=local(-10))
+
+    groups = (await client.get("/api/catalogue")).json()
+    assert [g["name"] for g in groups] == ["Aardvark", "Zebra", "Another without", "Nothing yet"]
+    assert [m["id"] for m in groups[1]["next_meetings"]] == [kept["id"]]
+    assert groups[0]["next_meetings"][0]["id"] == running["id"]
+    assert groups[0]["next_meetings"][0]["status"] == "open"
+    assert groups[2]["next_meetings"] == []
+    assert set(groups[1]["next_meetings"][0]) >= {
+        "id", "title", "starts_at", "ends_at", "timezone", "local_starts_at", "status", "join_url",
+    }  # fmt: skip
+
+
+async def test_catalogue_topic_is_normalised_and_params_are_checked(
+    organiser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await new_group(organiser, name="Young carers", topics=["Young  Carers"])
+    r = await client.get("/api/catalogue", params={"topic": "  young CARERS "})
+    assert [g["name"] for g in r.json()] == ["Young carers"]
+    assert r.json()[0]["topics"] == ["young carers"]
+    assert (await client.get("/api/catalogue", params={"topic": "young"})).json() == []
+    for params, field in [
+        ({"q": "x" * 201}, "q"),
+        ({"q": "tab\there"}, "q"),
+        ({"topic": "t" * 41}, "topic"),
+        ({"language": "l" * 17}, "language"),
+    ]:
+        r = await client.get("/api/catalogue", params=params)
+        assert r.status_code == 400 and field in r.json()["error"]["fields"], (params, r.text)

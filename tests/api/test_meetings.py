@@ -27,11 +27,16 @@ async def test_weekly_london_1900_keeps_its_local_time_across_dst(
 ) -> None:
     group = await new_group(organiser, timezone="Europe/London")
     meetings = await schedule(
-        organiser, group["id"], starts_at="2027-03-16T19:00", repeat={"weekly": {"count": 10}}
+        organiser, group["id"], starts_at="2027-03-14T19:00", repeat={"weekly": {"count": 10}}
     )
     assert len(meetings) == 10
+    assert [m["local_starts_at"][:10] for m in meetings][:3] == [
+        "2027-03-14", "2027-03-21", "2027-03-28",
+    ]  # fmt: skip
     assert {m["local_starts_at"][11:] for m in meetings} == {"19:00"}
-    assert [m["starts_at"][11:16] for m in meetings[:4]] == ["19:00", "19:00", "18:00", "18:00"]
+    # British Summer Time starts at 01:00 on Sunday 28 March 2027.
+    assert [m["starts_at"][11:] for m in meetings] == ["19:00:00Z"] * 2 + ["18:00:00Z"] * 8
+    assert {m["ends_at"][11:] for m in meetings[2:]} == {"19:00:00Z"}
     assert len({m["series_id"] for m in meetings}) == 1 and meetings[0]["series_id"]
     assert meetings[0]["timezone"] == "Europe/London" and meetings[0]["title"] == "Circle"
 
@@ -62,8 +67,22 @@ async def test_meeting_validation(organiser: httpx.AsyncClient) -> None:
         ({**ok, "repeat": {"weekly": {"count": 0}}}, "repeat.weekly.count"),
         ({**ok, "repeat": {"weekly": {"count": 1000}}}, "repeat.weekly.count"),
         ({**ok, "repeat": {"weekly": {"until": "2026-01-01"}}}, "repeat.weekly.until"),
-        ({**ok, "repeat": {"weekly": {"count": 2, "until": "2027-03-01"}}}, "repeat"),
+        ({**ok, "repeat": {"weekly": {"count": 2, "until": "2027-03-01"}}}, "repeat.weekly"),
+        ({**ok, "repeat": {"weekly": {}}}, "repeat.weekly"),
+        ({**ok, "repeat": {}}, "repeat.weekly"),
+        ({**ok, "repeat": {"daily": {"count": 2}}}, "repeat.daily"),
+        ({**ok, "repeat": {"weekly": {"until": "2029-02-01"}}}, "repeat.weekly.until"),
+        ({**ok, "repeat": {"weekly": {"until": "soon"}}}, "repeat.weekly.until"),
         ({"duration_minutes": 60}, "starts_at"),
+        ({**ok, "starts_at": "2027-01-05"}, "starts_at"),
+        ({**ok, "starts_at": "9999-12-31T23:59"}, "starts_at"),
+        ({**ok, "starts_at": 20270105}, "starts_at"),
+        ({**ok, "duration_minutes": 721}, "duration_minutes"),
+        ({**ok, "duration_minutes": "60"}, "duration_minutes"),
+        ({**ok, "timezone": "localtime"}, "timezone"),
+        ({**ok, "title": "a\x00b"}, "title"),
+        ({**ok, "title": "x" * 201}, "title"),
+        ({**ok, "colour": "red"}, "colour"),
     ]
     for body, field in cases:
         r = await organiser.post(url, json=body)
@@ -99,8 +118,13 @@ async def test_list_patch_cancel_and_delete(organiser: httpx.AsyncClient) -> Non
     remaining = (await organiser.get(f"/api/groups/{group['id']}/meetings")).json()
     assert [m["id"] for m in remaining] == [series[0]["id"], second]
     assert (await organiser.get(f"/api/meetings/{series[3]['id']}")).status_code == 404
-    bad = await organiser.get(f"/api/groups/{group['id']}/meetings", params={"from": "soon"})
-    assert bad.status_code == 400
+    for params, field in [
+        ({"from": "soon"}, "from"),
+        ({"to": "9999-01-01"}, "to"),
+        ({"from": "2027-02-01", "to": "2027-01-01"}, "to"),
+    ]:
+        bad = await organiser.get(f"/api/groups/{group['id']}/meetings", params=params)
+        assert bad.status_code == 400 and field in bad.json()["error"]["fields"], bad.text
 
 
 async def test_facilitator_token_only_for_the_groups_facilitators(
@@ -145,3 +169,138 @@ async def test_public_view_needs_no_sign_in(
     assert [x["kind"] for x in view["resources"]] == ["crisis", "article"]
     assert "not stored" in view["retention"]
     assert (await client.get("/api/meetings/nope/public")).status_code == 404
+
+
+async def test_a_weekly_time_in_the_spring_forward_gap_moves_only_that_week(
+    organiser: httpx.AsyncClient,
+) -> None:
+    group = await new_group(organiser, timezone="Europe/London")
+    meetings = await schedule(
+        organiser, group["id"], starts_at="2027-03-21T01:30", repeat={"weekly": {"count": 3}}
+    )
+    # 01:30 on 28 March 2027 does not exist in London: the clocks go from 01:00 to 02:00.
+    assert [m["local_starts_at"][11:] for m in meetings] == ["01:30", "02:30", "01:30"]
+    gap = await schedule(organiser, group["id"], starts_at="2027-03-28T01:30")
+    assert gap[0]["starts_at"] == "2027-03-28T01:30:00Z"
+
+
+async def test_a_start_with_an_offset_is_converted_to_the_meetings_zone(
+    organiser: httpx.AsyncClient,
+) -> None:
+    group = await new_group(organiser, timezone="Europe/Berlin")
+    [meeting] = await schedule(organiser, group["id"], starts_at="2027-01-05T19:00Z")
+    assert meeting["starts_at"] == "2027-01-05T19:00:00Z"
+    assert meeting["local_starts_at"] == "2027-01-05T20:00"
+    assert meeting["timezone"] == "Europe/Berlin"
+
+
+async def test_patch_validation_and_a_new_zone_keeps_the_wall_clock(
+    organiser: httpx.AsyncClient,
+) -> None:
+    group = await new_group(organiser, timezone="Europe/London")
+    [meeting] = await schedule(organiser, group["id"], starts_at="2027-01-05T19:00")
+    url = f"/api/meetings/{meeting['id']}"
+    for body, field in [
+        ({"starts_at": "next week"}, "starts_at"),
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"timezone": "Nowhere/Special"}, "timezone"),
+        ({"title": "bell\x07"}, "title"),
+        ({"cancelled": "yes"}, "cancelled"),
+        ({"series_id": "x"}, "series_id"),
+    ]:
+        r = await organiser.patch(url, json=body)
+        assert r.status_code == 400 and field in r.json()["error"]["fields"], (body, r.text)
+    unchanged = (await organiser.get(url)).json()
+    assert unchanged == {**meeting, "status": unchanged["status"]}
+    moved = (await organiser.patch(url, json={"timezone": "America/New_York"})).json()
+    assert moved["local_starts_at"] == "2027-01-05T19:00"
+    assert moved["starts_at"] == "2027-01-06T00:00:00Z" and moved["duration_minutes"] == 60
+    longer = (await organiser.patch(url, json={"duration_minutes": 90, "title": " Late "})).json()
+    assert longer["ends_at"] == "2027-01-06T01:30:00Z" and longer["title"] == "Late"
+    assert (await organiser.patch("/api/meetings/nope", json={})).status_code == 404
+    assert (await organiser.delete("/api/meetings/nope")).status_code == 404
+    assert (await organiser.delete(f"{url}?series=all")).status_code == 400
+
+
+async def test_roles_for_meetings(
+    organiser: httpx.AsyncClient,
+    facilitator: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+) -> None:
+    ours = await new_group(organiser, name="Ours")
+    theirs = await new_group(organiser, name="Theirs")
+    await organiser.put(f"/api/groups/{ours['id']}/facilitators/fern")
+    [meeting] = await schedule(organiser, ours["id"], starts_at="2027-01-05T19:00")
+    [other] = await schedule(organiser, theirs["id"], starts_at="2027-01-05T19:00")
+    body = {"starts_at": "2027-01-06T19:00", "duration_minutes": 60}
+
+    assert (await client.post(f"/api/groups/{ours['id']}/meetings", json=body)).status_code == 401
+    assert (await client.get(f"/api/groups/{ours['id']}/meetings")).status_code == 401
+    assert (await client.get(f"/api/meetings/{meeting['id']}")).status_code == 401
+    assert (
+        await client.post(f"/api/meetings/{meeting['id']}/facilitator-token")
+    ).status_code == 401
+
+    # A facilitator reads their group's meetings but does not change them.
+    listed = await facilitator.get(f"/api/groups/{ours['id']}/meetings")
+    assert [m["id"] for m in listed.json()] == [meeting["id"]]
+    assert (await facilitator.get(f"/api/meetings/{meeting['id']}")).status_code == 200
+    r = await facilitator.post(f"/api/groups/{ours['id']}/meetings", json=body)
+    assert r.status_code == 403
+    r = await facilitator.patch(f"/api/meetings/{meeting['id']}", json={"cancelled": True})
+    assert r.status_code == 403
+    assert (await facilitator.delete(f"/api/meetings/{meeting['id']}")).status_code == 403
+    # Another group's meetings are not theirs to see.
+    assert (await facilitator.get(f"/api/groups/{theirs['id']}/meetings")).status_code == 404
+    assert (await facilitator.get(f"/api/meetings/{other['id']}")).status_code == 404
+    r = await facilitator.post(f"/api/meetings/{other['id']}/facilitator-token")
+    assert r.status_code == 403
+    assert (await organiser.get(f"/api/meetings/{meeting['id']}")).json()["cancelled"] is False
+
+
+async def test_status_and_tokens_follow_the_meetings_window(
+    organiser: httpx.AsyncClient, context: AppContext
+) -> None:
+    group = await new_group(organiser)
+    gid = group["id"]
+    [later] = await schedule(organiser, gid, starts_at=local(60))
+    [soon] = await schedule(organiser, gid, starts_at=local(10))
+    [now] = await schedule(organiser, gid, starts_at=local(-30))
+    [past] = await schedule(organiser, gid, starts_at=local(-120))
+    assert [m["status"] for m in (later, soon, now, past)] == [
+        "scheduled", "open", "open", "ended",
+    ]  # fmt: skip
+    opens = datetime.fromisoformat(later["opens_at"])
+    assert opens == datetime.fromisoformat(later["starts_at"]) - timedelta(minutes=15)
+
+    r = await organiser.post(f"/api/meetings/{later['id']}/facilitator-token")
+    assert r.status_code == 200
+    assert context.signer is not None
+    assert context.signer.read_facilitator_token(r.json()["token"], later["id"]) is not None
+    expires = datetime.fromisoformat(r.json()["expires_at"])
+    assert expires <= datetime.fromisoformat(later["ends_at"]) + timedelta(hours=1)
+    assert expires > datetime.now(UTC)
+
+    r = await organiser.post(f"/api/meetings/{past['id']}/facilitator-token")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "meeting_ended"
+    await organiser.patch(f"/api/meetings/{soon['id']}", json={"cancelled": True})
+    r = await organiser.post(f"/api/meetings/{soon['id']}/facilitator-token")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "meeting_cancelled"
+    r = await organiser.post("/api/meetings/nope/facilitator-token")
+    assert r.status_code == 404
+
+
+async def test_public_view_of_a_cancelled_meeting_says_so(
+    organiser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    group = await new_group(organiser, name="Open circle", description="All welcome")
+    [meeting] = await schedule(organiser, group["id"], starts_at="2027-01-05T19:00")
+    view = (await client.get(f"/api/meetings/{meeting['id']}/public")).json()
+    assert view["status"] == "scheduled" and view["invite_required"] is False
+    assert view["title"] == "Open circle" and view["group"]["description"] == "All welcome"
+    assert view["local_starts_at"] == "2027-01-05T19:00" and view["resources"] == []
+    assert view["opens_at"] == "2027-01-05T18:45:00Z"
+    assert "group_id" not in view and "series_id" not in view
+    await organiser.patch(f"/api/meetings/{meeting['id']}", json={"cancelled": True})
+    view = (await client.get(f"/api/meetings/{meeting['id']}/public")).json()
+    assert view["status"] == "cancelled" and view["cancelled"] is True
