@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -34,48 +35,38 @@ def _matches(group: Group, words: list[str]) -> bool:
     return all(w in haystack for w in words)
 
 
-async def catalogue(request: Request) -> Response:
-    app = ctx(request)
-    q = _param(request, "q", 200)
-    topic = " ".join(_param(request, "topic", 40).lower().split())
-    language = _param(request, "language", 16).lower()
-    now = utcnow()
-    minutes = app.settings.room_open_minutes
-    async with app.session() as session:
-        query = select(Group).where(Group.listed.is_(True))
-        if language:
-            query = query.where(Group.language == language)
-        groups = [g for g in await session.scalars(query) if _matches(g, q.casefold().split())]
-        if topic:
-            groups = [g for g in groups if topic in g.topics]
-        ids = [g.id for g in groups]
-        upcoming: dict[str, list[Meeting]] = {gid: [] for gid in ids}
-        if ids:
-            # The first few upcoming meetings of each group, numbered in the database so
-            # a group with two years of weekly meetings does not load them all.
-            ranked = (
-                select(
-                    Meeting.id,
-                    func.row_number()
-                    .over(partition_by=Meeting.group_id, order_by=(Meeting.starts_at, Meeting.id))
-                    .label("n"),
-                )
-                .where(
-                    Meeting.group_id.in_(ids),
-                    Meeting.ends_at > now,
-                    Meeting.cancelled.is_(False),
-                    Meeting.ended_at.is_(None),
-                )
-                .subquery()
+async def _describe(
+    session: AsyncSession, groups: list[Group], minutes: int, now: datetime
+) -> list[dict[str, Any]]:
+    """Groups as the public sees them, each with its next few meetings."""
+    ids = [g.id for g in groups]
+    upcoming: dict[str, list[Meeting]] = {gid: [] for gid in ids}
+    if ids:
+        # The first few upcoming meetings of each group, numbered in the database so
+        # a group with two years of weekly meetings does not load them all.
+        ranked = (
+            select(
+                Meeting.id,
+                func.row_number()
+                .over(partition_by=Meeting.group_id, order_by=(Meeting.starts_at, Meeting.id))
+                .label("n"),
             )
-            rows = await session.scalars(
-                select(Meeting)
-                .join(ranked, ranked.c.id == Meeting.id)
-                .where(ranked.c.n <= NEXT_MEETINGS)
-                .order_by(Meeting.starts_at, Meeting.id)
+            .where(
+                Meeting.group_id.in_(ids),
+                Meeting.ends_at > now,
+                Meeting.cancelled.is_(False),
+                Meeting.ended_at.is_(None),
             )
-            for m in rows:
-                upcoming[m.group_id].append(m)
+            .subquery()
+        )
+        rows = await session.scalars(
+            select(Meeting)
+            .join(ranked, ranked.c.id == Meeting.id)
+            .where(ranked.c.n <= NEXT_MEETINGS)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+        for m in rows:
+            upcoming[m.group_id].append(m)
     out: list[dict[str, Any]] = []
     for g in groups:
         closed = g.visibility == "closed"
@@ -99,11 +90,45 @@ async def catalogue(request: Request) -> Response:
                 "calendar_url": f"/groups/{g.id}/calendar.ics",
             }
         )
+    return out
+
+
+async def catalogue(request: Request) -> Response:
+    app = ctx(request)
+    q = _param(request, "q", 200)
+    topic = " ".join(_param(request, "topic", 40).lower().split())
+    language = _param(request, "language", 16).lower()
+    now = utcnow()
+    minutes = app.settings.room_open_minutes
+    async with app.session() as session:
+        query = select(Group).where(Group.listed.is_(True))
+        if language:
+            query = query.where(Group.language == language)
+        groups = [g for g in await session.scalars(query) if _matches(g, q.casefold().split())]
+        if topic:
+            groups = [g for g in groups if topic in g.topics]
+        out = await _describe(session, groups, minutes, now)
     far = now + timedelta(days=36500)
     out.sort(
         key=lambda g: (g["next_meetings"][0]["starts_at"] if g["next_meetings"] else far, g["name"])
     )
     return json_response(out[:MAX_GROUPS])
+
+
+async def public_group(request: Request) -> Response:
+    """A group as its invite link shows it, listed or not: the id is the capability."""
+    app = ctx(request)
+    group_id = request.path_params["id"]
+    async with app.session() as session:
+        group = await session.get(Group, group_id) if len(group_id) <= 32 else None
+        if group is None:
+            raise not_found("group")
+        out = (await _describe(session, [group], app.settings.room_open_minutes, utcnow()))[0]
+        out["listed"] = group.listed
+        if not group.listed:
+            out["calendar_url"] = None
+        out["guidelines"] = group.guidelines
+        return json_response(out)
 
 
 async def calendar(request: Request) -> Response:
@@ -150,5 +175,6 @@ async def calendar(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/api/catalogue", catalogue, methods=["GET"]),
+    Route("/api/groups/{id}/public", public_group, methods=["GET"]),
     Route("/groups/{id}/calendar.ics", calendar, methods=["GET"]),
 ]

@@ -96,3 +96,18 @@ async def test_catalogue_topic_is_normalised_and_params_are_checked(
     ]:
         r = await client.get("/api/catalogue", params=params)
         assert r.status_code == 400 and field in r.json()["error"]["fields"], (params, r.text)
+
+
+async def test_an_invite_link_shows_an_unlisted_group(
+    organiser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    group = await new_group(organiser, name="Quiet room", listed=False, visibility="closed")
+    await schedule(organiser, group["id"], starts_at=local(60))
+    assert (await client.get("/api/catalogue")).json() == []
+    r = await client.get(f"/api/groups/{group['id']}/public")
+    assert r.status_code == 200
+    view = r.json()
+    assert view["name"] == "Quiet room" and view["invite_only"] is True
+    assert view["listed"] is False and view["calendar_url"] is None
+    assert len(view["next_meetings"]) == 1 and view["next_meetings"][0]["join_url"] is None
+    assert (await client.get("/api/groups/nope/public")).status_code == 404

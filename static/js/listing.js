@@ -1,0 +1,51 @@
+// A group's upcoming meetings as the catalogue and the group page show them.
+
+import { h } from "./dom.js";
+import { getLang, t } from "./i18n.js";
+import { formatRange, relative } from "./time.js";
+
+export function meetingsOf(group) {
+  return group.next_meetings || [];
+}
+
+export function isInviteOnly(group) {
+  return group.invite_only ?? group.visibility === "closed";
+}
+
+export function languageName(code) {
+  try {
+    return new Intl.DisplayNames([getLang()], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * One upcoming meeting: when (in the viewer's zone), its own title when it has one,
+ * and a join link to `href` (none when `href` is null; `note` is shown instead).
+ */
+export function meetingItem(group, meeting, href, note = null) {
+  const openNow = meeting.status === "open";
+  const title = meeting.title || group.name;
+  return h(
+    "li",
+    { class: "meeting-item" },
+    h(
+      "div",
+      { class: "meeting-when" },
+      h("time", { datetime: meeting.starts_at, text: formatRange(meeting.starts_at, meeting.ends_at) }),
+      h("span", { class: "note", text: openNow ? t("status.open") : relative(meeting.starts_at) }),
+    ),
+    meeting.title && meeting.title !== group.name
+      ? h("span", { class: "meeting-title", dir: "auto", text: meeting.title })
+      : null,
+    href
+      ? h("a", {
+          class: openNow ? "button primary small" : "button secondary small",
+          href,
+          text: openNow ? t("catalogue.join_now") : t("catalogue.join"),
+          "aria-label": t("catalogue.join_label", { title, when: formatRange(meeting.starts_at) }),
+        })
+      : note && h("span", { class: "note", text: note }),
+  );
+}
