@@ -94,8 +94,10 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API keeps an event loop running in this thread
+    while it is open, which the asyncio tests of other modules cannot share."""
     if not Path(CHROMIUM).is_file():
         unavailable("chromium")
     from playwright.sync_api import expect, sync_playwright
