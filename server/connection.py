@@ -59,7 +59,7 @@ class Connection:
         self.pseudonym: str | None = None
         self.last_seq = 0
         self.closed = False
-        self.queue: asyncio.Queue[str | _Close] = asyncio.Queue(max_frames)
+        self.queue: asyncio.Queue[str | tuple[str, ...] | _Close] = asyncio.Queue(max_frames)
         self.writer = asyncio.create_task(self._write(), name=f"writer {conn_id}")
 
     def rejoin_command(self) -> protocol.Join:
@@ -73,7 +73,7 @@ class Connection:
             lobby_exempt=True,
         )
 
-    def send(self, frame: str) -> bool:
+    def send(self, frame: str | tuple[str, ...]) -> bool:
         """Queues a frame; a full queue closes the connection instead of waiting.
 
         Frames are str because ASGI text frames are: the fan-out decodes an event once
@@ -88,6 +88,14 @@ class Connection:
             self._force_close(CLOSE_SLOW_CONSUMER, "too slow")
             return False
         return True
+
+    def send_batch(self, frames: list[str]) -> bool:
+        """Queues many frames as one item: a resume's replay is owed, not a sign of slowness."""
+        if not frames:
+            return True
+        if len(frames) == 1:
+            return self.send(frames[0])
+        return self.send(tuple(frames))
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Closes after the frames already queued have been sent."""
@@ -114,7 +122,11 @@ class Connection:
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(ws.close(item.code, item.reason), 5)
                     return
-                await ws.send({"type": "websocket.send", "text": item})
+                if isinstance(item, tuple):
+                    for frame in item:
+                        await ws.send({"type": "websocket.send", "text": frame})
+                else:
+                    await ws.send({"type": "websocket.send", "text": item})
         except Exception:
             self.closed = True
 

@@ -187,13 +187,14 @@ class Replica:
         if outcome.waiting:
             conn.send(self.waiting_frame(conn))
             return
-        conn.send(self.welcome(conn, last_seq))
-        if last_seq:
-            for sent in self.events:
-                if sent.event.seq > last_seq and views.can_see(
-                    self.room, sent.event, outcome.participant_id
-                ):
-                    conn.send(sent.frame)
+        missed = [
+            sent.frame
+            for sent in self.events
+            if last_seq
+            and sent.event.seq > last_seq
+            and views.can_see(self.room, sent.event, outcome.participant_id)
+        ]
+        conn.send_batch([self.welcome(conn, last_seq), *missed])
 
     def detach(self, conn: Connection) -> None:
         if self.connections.get(conn.conn_id) is conn:
