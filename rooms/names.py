@@ -30,7 +30,9 @@ ARABIC_ADJECTIVES = (
 
 MIN_LENGTH = 2
 MAX_LENGTH = 32
-_EMAIL = re.compile(r"\S+@\S+|\S+\s*(\(at\)|\[at\])\s*\S+", re.IGNORECASE)
+_EMAIL = re.compile(
+    r"\S+@\S+|\S+\s*(\(at\)|\[at\])\s*\S+|\b\w+\s+at\s+\w+\s+dot\s+\w+\b", re.IGNORECASE
+)
 _URL = re.compile(
     r"(https?|ftp)\s*:|www\s*\.|\.\s*(com|org|net|io|co|uk|me|info|app|dev|de|fr|ly|gg|tv)\b",
     re.IGNORECASE,

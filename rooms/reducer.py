@@ -343,6 +343,8 @@ def _start_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
         raise _Refused("not_allowed", "There is nobody to go around.")
     if room.round is not None:
         ctx.emit("round_ended", {})
+    if room.floor is not None:
+        _release(ctx, "revoked")  # the round starts with its first person
     room.round = Round(order)
     ctx.emit("round_started", {"order": list(order)})
     _next_in_round(ctx, start=True)
@@ -412,7 +414,7 @@ def _admit(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
 def _deny(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     target = _waiting(ctx.room, command.participant_id)
     target.status = "gone"
-    ctx.emit("denied", {"participant_id": target.id}, only(target.id))
+    ctx.emit("denied", {"participant_id": target.id}, facilitators_and(target.id))
     return p.Ok()
 
 

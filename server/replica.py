@@ -137,11 +137,12 @@ class Replica:
             pid = conn.participant_id
             if pid is None:
                 continue
-            if views.can_see(self.room, event, pid):
+            if event.seq > conn.last_seq and views.can_see(self.room, event, pid):
                 conn.send(frame)
             if kind == "admitted" and event.body.get("participant_id") == pid:
                 conn.waiting = False
                 conn.send(self.welcome(conn, 0))
+                conn.last_seq = views.last_event_seq(self.room)  # its own `joined` is in it
             elif kind == "denied" and event.body.get("participant_id") == pid:
                 conn.send(_error("denied", "A facilitator did not admit you."))
                 self._closes.append((conn, CLOSE_REMOVED, "denied"))
@@ -195,6 +196,7 @@ class Replica:
             and views.can_see(self.room, sent.event, outcome.participant_id)
         ]
         conn.send_batch([self.welcome(conn, last_seq), *missed])
+        conn.last_seq = views.last_event_seq(self.room)
 
     def detach(self, conn: Connection) -> None:
         if self.connections.get(conn.conn_id) is conn:
@@ -298,6 +300,7 @@ class Replica:
         for conn in connections:
             conn.send(protocol.encode_server_message({"type": "history_lost"}))
             conn.participant_id = None
+            conn.last_seq = 0
         self.connections.clear()
         self.room = state.Room.empty(self.meeting_id)
         self.events.clear()

@@ -27,7 +27,7 @@ GRACE_SECONDS = 3
 RETENTION_SECONDS = 30
 
 # Events only facilitators (or one participant) see; everything else is seen by all.
-PRIVATE_EVENTS = {"knock", "report", "help_requested"}
+PRIVATE_EVENTS = {"knock", "report", "help_requested", "admitted", "denied"}
 
 
 def cluster_env(
