@@ -1,19 +1,25 @@
 """Groups and what hangs off them: facilitators, invites, resources.
 
 Organisers manage every group; a facilitator reads the groups they run (see
-access.py). Invites may be created by organisers and by the group's own
-facilitators, who are the ones who meet newcomers.
+access.py). Invites may be created, listed and revoked by organisers and by the
+group's own facilitators, who are the ones who meet newcomers; everything else
+(the group itself, its facilitators, its resources) only organisers change.
+
+Text fields are trimmed before their lengths are checked, and refuse control
+characters (single-line fields any, multi-line ones all but newline and tab).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlsplit
 
 import msgspec
-from sqlalchemy import case, delete, or_, select
+from sqlalchemy import CursorResult, Result, case, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -23,13 +29,11 @@ from server.api.auth import require_user, user_out
 from server.api.errors import invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.context import ctx
+from server.db.invites import plausible_code
 from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
 from server.schedule import known_zone
 from server.security import hash_secret, new_code
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-LongText = Annotated[str, msgspec.Meta(max_length=4000)]
-Topic = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Capacity = Annotated[int, msgspec.Meta(ge=2, le=500)]
@@ -43,11 +47,12 @@ _GROUP_FIELDS = (
 )  # fmt: skip
 
 
+# Text lengths are checked after trimming, in _normalise.
 class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
-    description: LongText = ""
-    guidelines: LongText = ""
-    topics: Annotated[list[Topic], msgspec.Meta(max_length=10)] = []
+    name: str
+    description: str = ""
+    guidelines: str = ""
+    topics: Annotated[list[str], msgspec.Meta(max_length=10)] = []
     language: Language = "en"
     visibility: Visibility = "open"
     listed: bool = True
@@ -60,10 +65,10 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    name: Name | msgspec.UnsetType = msgspec.UNSET
-    description: LongText | msgspec.UnsetType = msgspec.UNSET
-    guidelines: LongText | msgspec.UnsetType = msgspec.UNSET
-    topics: Annotated[list[Topic], msgspec.Meta(max_length=10)] | msgspec.UnsetType = msgspec.UNSET
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    guidelines: str | msgspec.UnsetType = msgspec.UNSET
+    topics: Annotated[list[str], msgspec.Meta(max_length=10)] | msgspec.UnsetType = msgspec.UNSET
     language: Language | msgspec.UnsetType = msgspec.UNSET
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
     listed: bool | msgspec.UnsetType = msgspec.UNSET
@@ -81,8 +86,8 @@ class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+    title: str
+    url: str
     kind: Kind = "link"
 
 
@@ -90,31 +95,60 @@ def valid_timezone(name: str) -> bool:
     return known_zone(name) is not None
 
 
-def _clean_text(value: str, field: str, *, required: bool = False) -> str:
-    """Trims, and refuses control characters (PostgreSQL refuses NUL outright)."""
+def _text(
+    value: str, field: str, *, min_len: int = 0, max_len: int, multiline: bool = False
+) -> str:
+    """Trimmed text of min_len..max_len characters, without control characters.
+
+    PostgreSQL refuses NUL outright; a newline in a one-line field breaks layouts.
+    Multi-line text keeps newlines and tabs, with Windows line ends made plain.
+    """
     text = value.strip()
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = "\n\t" if multiline else ""
+    if any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in text):
         raise invalid({field: "Must not contain control characters."})
-    if required and not text:
-        raise invalid({field: "This field is required."})
+    if len(text) < min_len:
+        raise invalid({field: "This field is required." if not text else "Too short."})
+    if len(text) > max_len:
+        raise invalid({field: f"At most {max_len} characters."})
     return text
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
-    for field in ("name", "description", "guidelines"):
+    if "name" in out:
+        out["name"] = _text(out["name"], "name", min_len=1, max_len=120)
+    for field in ("description", "guidelines"):
         if field in out:
-            out[field] = _clean_text(out[field], field, required=field == "name")
+            out[field] = _text(out[field], field, max_len=4000, multiline=True)
     if "topics" in out:
         topics: list[str] = []
-        for t in out["topics"]:
-            topic = " ".join(_clean_text(t, "topics").lower().split())
-            if topic and topic not in topics:
+        for i, t in enumerate(out["topics"]):
+            topic = " ".join(_text(t, f"topics[{i}]", min_len=1, max_len=40).lower().split())
+            if topic not in topics:
                 topics.append(topic)
         out["topics"] = topics
     if "timezone" in out and not valid_timezone(out["timezone"]):
         raise invalid({"timezone": "Not a known IANA time zone, e.g. Europe/London."})
     return out
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
+async def _commit(session: AsyncSession, group_id: str, *, duplicate_ok: bool = False) -> None:
+    """Commits; a group deleted since it was read is a 404, not a foreign-key 500."""
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        if await session.scalar(select(Group.id).where(Group.id == group_id)) is None:
+            raise not_found("group") from None
+        if not duplicate_ok:
+            raise
 
 
 def group_out(group: Group) -> dict[str, Any]:
@@ -164,7 +198,10 @@ async def patch_group(request: Request) -> Response:
         )
         for key, value in values.items():
             setattr(group, key, value)
-        await session.commit()
+        try:
+            await session.commit()
+        except StaleDataError:  # deleted meanwhile
+            raise not_found("group") from None
         return json_response(group_out(group))
 
 
@@ -172,8 +209,13 @@ async def delete_group(request: Request) -> Response:
     async with ctx(request).session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
-        await session.delete(group)
+        # A statement, not session.delete: a concurrent delete then finds no row
+        # instead of tripping the ORM. The database cascades to meetings (and
+        # their audit), facilitators, invites and resources.
+        result = await session.execute(delete(Group).where(Group.id == group.id))
         await session.commit()
+        if _rowcount(result) == 0:
+            raise not_found("group")
         return Response(status_code=204)
 
 
@@ -198,17 +240,19 @@ async def list_facilitators(request: Request) -> Response:
 
 
 async def put_facilitator(request: Request) -> Response:
+    """Idempotent; any existing account may be made a facilitator of the group."""
     async with ctx(request).session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
+        gid = group.id  # a rollback below expires the ORM objects
         name = request.path_params["username"].strip().lower()
         target = await session.scalar(select(User).where(User.username == name))
         if target is None:
             raise not_found("user")
-        if not await is_facilitator(session, target.id, group.id):
-            session.add(GroupFacilitator(group_id=group.id, user_id=target.id))
-            await session.commit()
-        return json_response(await _facilitators(session, group.id))
+        if not await is_facilitator(session, target.id, gid):
+            session.add(GroupFacilitator(group_id=gid, user_id=target.id))
+            await _commit(session, gid, duplicate_ok=True)  # a concurrent PUT won
+        return json_response(await _facilitators(session, gid))
 
 
 async def delete_facilitator(request: Request) -> Response:
@@ -261,13 +305,20 @@ async def _invite_group(request: Request, session: AsyncSession) -> tuple[User, 
 
 
 async def create_invite(request: Request) -> Response:
+    """Organisers, and facilitators of this group (they welcome newcomers), may invite.
+
+    The code is in this answer only: the database keeps its hash and a 4-character
+    hint. The url carries it in the fragment, which never reaches a server log.
+    """
     async with ctx(request).session() as session:
         user, group = await _invite_group(request, session)
         body = await decode_body(request, InviteIn)
         expires_at = body.expires_at
         if expires_at is not None:
-            if expires_at.tzinfo is None:
-                expires_at = expires_at.replace(tzinfo=UTC)
+            try:
+                expires_at = expires_at.replace(tzinfo=expires_at.tzinfo or UTC).astimezone(UTC)
+            except OverflowError:  # 9999-12-31T23:59-05:00 is past year 9999 in UTC
+                raise invalid({"expires_at": "Too far in the future."}) from None
             if expires_at <= utcnow():
                 raise invalid({"expires_at": "Must be in the future."})
         code = new_code()
@@ -280,7 +331,7 @@ async def create_invite(request: Request) -> Response:
             created_by=user.id,
         )
         session.add(invite)
-        await session.commit()
+        await _commit(session, group.id)
         out = invite_out(invite)
         out["code"] = code
         out["url"] = f"{request.url.scheme}://{request.url.netloc}/g/{group.id}#invite={code}"
@@ -301,17 +352,22 @@ async def revoke_invite(request: Request) -> Response:
     async with ctx(request).session() as session:
         _, group = await _invite_group(request, session)
         key = request.path_params["code"]
-        invite = await session.scalar(
-            select(Invite).where(
-                Invite.group_id == group.id,
-                or_(Invite.id == key, Invite.code_hash == hash_secret(key)),
+        invite = None
+        if plausible_code(key):
+            invite = await session.scalar(
+                select(Invite).where(
+                    Invite.group_id == group.id,
+                    or_(Invite.id == key, Invite.code_hash == hash_secret(key)),
+                )
             )
-        )
         if invite is None:
             raise not_found("invite")
-        if invite.revoked_at is None:
-            invite.revoked_at = utcnow()
-            await session.commit()
+        await session.execute(
+            update(Invite)
+            .where(Invite.id == invite.id, Invite.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        await session.commit()
         return Response(status_code=204)
 
 
@@ -323,15 +379,27 @@ def resource_out(resource: Resource) -> dict[str, Any]:
 
 
 def check_url(url: str) -> str:
+    """An absolute http(s) URL with a host, at most 2048 characters, or a 400 on `url`.
+
+    Refuses user:password@ too: "https://samaritans.org@example.com" goes to
+    example.com, and these links are shown to people in distress.
+    """
     url = url.strip()
+    if not url:
+        raise invalid({"url": "This field is required."})
+    if len(url) > 2048:
+        raise invalid({"url": "At most 2048 characters."})
+    if any(ord(c) <= 32 or 127 <= ord(c) <= 159 for c in url):
+        raise invalid({"url": "A URL must not contain spaces or control characters."})
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         raise invalid({"url": "Not a valid URL."}) from None
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
         raise invalid({"url": "Only http:// and https:// links with a host are allowed."})
-    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
-        raise invalid({"url": "A URL must not contain spaces or control characters."})
+    if "@" in parts.netloc:
+        raise invalid({"url": "A link must not contain a user name or password."})
     return url
 
 
@@ -352,12 +420,12 @@ async def create_resource(request: Request) -> Response:
         body = await decode_body(request, ResourceIn)
         resource = Resource(
             group_id=group.id,
-            title=_clean_text(body.title, "title", required=True),
+            title=_text(body.title, "title", min_len=1, max_len=200),
             url=check_url(body.url),
             kind=body.kind,
         )
         session.add(resource)
-        await session.commit()
+        await _commit(session, group.id)
         return json_response(resource_out(resource), status=201)
 
 
@@ -372,11 +440,14 @@ async def delete_resource(request: Request) -> Response:
     async with ctx(request).session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
-        resource = await session.get(Resource, request.path_params["rid"])
-        if resource is None or resource.group_id != group.id:
-            raise not_found("resource")
-        await session.delete(resource)
+        result = await session.execute(
+            delete(Resource).where(
+                Resource.id == request.path_params["rid"], Resource.group_id == group.id
+            )
+        )
         await session.commit()
+        if _rowcount(result) == 0:
+            raise not_found("resource")
         return Response(status_code=204)
 
 

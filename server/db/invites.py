@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Invite, utcnow
 from server.security import hash_secret
 
 
+def plausible_code(code: str) -> bool:
+    """Codes and invite ids are short ASCII; anything else cannot match (nor be hashed:
+    a lone surrogate has no UTF-8 form)."""
+    return 0 < len(code) <= 200 and code.isascii()
+
+
 async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str | None:
     """Counts one use of a valid code; None when it was valid, else "invite_invalid".
 
     One conditional UPDATE, so two people racing for the last use cannot both win.
+    Commits the session (the use counts even if the join fails later).
     """
-    if not code or len(code) > 200:
+    if not plausible_code(code):
         return "invite_invalid"
     now = utcnow()
     result = await session.execute(
@@ -30,4 +39,4 @@ async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str 
         .execution_options(synchronize_session=False)
     )
     await session.commit()
-    return None if result.rowcount == 1 else "invite_invalid"  # type: ignore[attr-defined]
+    return None if cast(CursorResult[Any], result).rowcount == 1 else "invite_invalid"
