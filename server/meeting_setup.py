@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import case, select
-
 from rooms import protocol
 from server.context import AppContext
-from server.db.models import Group, Meeting, Resource, utcnow
+from server.db.models import Group, Meeting, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +110,9 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             problem = await redeem_invite(session, group.id, hello.invite)
             if problem is not None:
                 return _refused("invite_invalid", "That invite is not valid (expired or used up).")
-        rows = await session.execute(
-            select(Resource.title, Resource.url, Resource.kind)
-            .where(Resource.group_id == group.id)
-            .order_by(case((Resource.kind == "crisis", 0), else_=1), Resource.created_at)
-        )
+        from server.api.groups import group_resources
+
+        resources = await group_resources(session, group.id)
         setup = RoomSetup(
             meeting_id=meeting.id,
             group_id=group.id,
@@ -132,6 +128,6 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             crosstalk=group.crosstalk,
             grace_seconds=settings.resume_grace_seconds,
             retention_seconds=settings.room_retention_seconds,
-            resources=tuple((r.title, r.url, r.kind) for r in rows),
+            resources=tuple((r["title"], r["url"], r["kind"]) for r in resources),
         )
         return Admission(setup=setup, role=role, facilitator_name=facilitator_name)
