@@ -19,6 +19,18 @@ def redact(text: str) -> str:
     return _IP.sub("[addr]", text)
 
 
+class QuietBadClients(logging.Filter):
+    """A client's invalid UTF-8 is its own problem: one line, not a traceback per frame."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, UnicodeDecodeError):
+            record.msg, record.args = "a client sent invalid UTF-8; its connection was closed", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 class RedactingFormatter(logging.Formatter):
     """uvicorn names clients by address in its own lines; we never keep one."""
 
@@ -41,11 +53,13 @@ def log_config(level: str) -> dict[str, Any]:
                 "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
             }
         },
+        "filters": {"quiet_bad_clients": {"()": QuietBadClients}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "plain",
                 "stream": "ext://sys.stderr",
+                "filters": ["quiet_bad_clients"],
             }
         },
         "loggers": {
