@@ -14,6 +14,9 @@ from tests.services import TIMEOUT
 
 _ids = itertools.count(1)
 
+# Every client connected and not yet closed, so a fixture can close what a failed test left.
+OPEN: set[Client] = set()
+
 
 class Client:
     """One participant. `frames` holds everything received; `events` only room events."""
@@ -28,7 +31,9 @@ class Client:
     @classmethod
     async def connect(cls, url: str, name: str = "", **kwargs: Any) -> Client:
         ws = await websockets.connect(url, open_timeout=TIMEOUT, max_size=2**20, **kwargs)
-        return cls(ws, name)
+        client = cls(ws, name)
+        OPEN.add(client)
+        return client
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -116,4 +121,5 @@ class Client:
         return self.ws.close_code
 
     async def close(self) -> None:
+        OPEN.discard(self)
         await self.ws.close()

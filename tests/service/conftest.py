@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests import wsclient
 from tests.conftest import _truncate_postgres
 from tests.services import free_port
 
@@ -116,6 +118,27 @@ def _close_http_clients() -> Iterator[None]:
     yield
     while OPEN_CLIENTS:
         OPEN_CLIENTS.pop().close()
+
+
+@pytest.fixture(autouse=True)
+async def _close_web_sockets() -> AsyncIterator[None]:
+    """WebSockets a test left open (it failed half-way, say) are closed after it."""
+    yield
+    while wsclient.OPEN:
+        client = wsclient.OPEN.pop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.close(), 5)
+        client.ws.transport.abort()  # one that never read its close frame
+
+
+@pytest.fixture(scope="module")
+def organiser(server: Server) -> Iterator[httpx.Client]:
+    """One signed-in organiser per module, for the module's own `server`."""
+    from tests.service.rooms import organiser_client
+
+    client = organiser_client(server)
+    yield client
+    client.close()
 
 
 @pytest.fixture

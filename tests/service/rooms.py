@@ -49,11 +49,11 @@ class Meeting:
 
 
 def organiser_client(server: Server) -> httpx.Client:
+    """A new organiser, signed in; the caller closes the client."""
     name = f"org{secrets.token_hex(3)}"
     result = server.hearth("user", "add", name, "--role", "organiser", stdin="long passphrase\n")
     assert result.returncode == 0, result.stderr
     client = httpx.Client(base_url=server.url, timeout=10)
-    OPEN_CLIENTS.append(client)
     r = client.post("/api/auth/login", json={"username": name, "password": "long passphrase"})
     assert r.status_code == 200, r.text
     return client
@@ -67,7 +67,10 @@ def create_meeting(
     **group: Any,
 ) -> Meeting:
     """A group (options as in POST /api/groups) with one meeting, by default open now."""
-    org = organiser or organiser_client(server)
+    org = organiser
+    if org is None:
+        org = organiser_client(server)
+        OPEN_CLIENTS.append(org)
     body = {"name": "Test circle", "timezone": "UTC", **group}
     g = org.post("/api/groups", json=body)
     assert g.status_code == 201, g.text
