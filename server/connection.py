@@ -2,6 +2,9 @@
 
 The fan-out only ever calls send(), which never awaits: a client that stops
 reading fills its own queue and is disconnected, without delaying anyone else.
+Closing sets `closing`, so the session stops waiting for frames at once: a client
+that never reads again would otherwise hold its place in the room for ever, since
+its close frame cannot get past the full socket either.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class _Close:
 class Connection:
     __slots__ = (
         "closed",
+        "closing",
         "conn_id",
         "last_seq",
         "meeting_id",
@@ -59,6 +63,7 @@ class Connection:
         self.pseudonym: str | None = None
         self.last_seq = 0
         self.closed = False
+        self.closing = asyncio.Event()
         self.queue: asyncio.Queue[str | tuple[str, ...] | _Close] = asyncio.Queue(max_frames)
         self.writer = asyncio.create_task(self._write(), name=f"writer {conn_id}")
 
@@ -102,6 +107,7 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        self.closing.set()
         try:
             self.queue.put_nowait(_Close(code, reason))
         except asyncio.QueueFull:
@@ -109,6 +115,7 @@ class Connection:
 
     def _force_close(self, code: int, reason: str) -> None:
         self.closed = True
+        self.closing.set()
         while not self.queue.empty():
             self.queue.get_nowait()
         self.queue.put_nowait(_Close(code, reason))
@@ -129,6 +136,7 @@ class Connection:
                     await ws.send({"type": "websocket.send", "text": item})
         except Exception:
             self.closed = True
+            self.closing.set()
 
     async def finish(self) -> None:
         """Waits briefly for queued frames to go out, then stops the writer."""

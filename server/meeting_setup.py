@@ -70,6 +70,7 @@ class Admission:
     role: Literal["attendee", "facilitator"] = "attendee"
     facilitator_name: str | None = None
     error: tuple[str, str] | None = None
+    invite: str | None = None  # the code whose use was counted, to give back if unused
 
 
 def _refused(code: str, message: str) -> Admission:
@@ -96,6 +97,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             )
         role: Literal["attendee", "facilitator"] = "attendee"
         facilitator_name = None
+        redeemed = None
         if hello.facilitator_token is not None:
             assert app.signer is not None
             claim = app.signer.read_facilitator_token(hello.facilitator_token, meeting_id)
@@ -110,6 +112,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             problem = await redeem_invite(session, group.id, hello.invite)
             if problem is not None:
                 return _refused("invite_invalid", "That invite is not valid (expired or used up).")
+            redeemed = hello.invite
         from server.api.groups import group_resources
 
         resources = await group_resources(session, group.id)
@@ -130,4 +133,4 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             retention_seconds=settings.room_retention_seconds,
             resources=tuple((r["title"], r["url"], r["kind"]) for r in resources),
         )
-        return Admission(setup=setup, role=role, facilitator_name=facilitator_name)
+        return Admission(setup=setup, role=role, facilitator_name=facilitator_name, invite=redeemed)

@@ -8,7 +8,7 @@ import logging
 import secrets
 import time
 from collections import deque
-from typing import Any
+from typing import Any, Literal
 
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
@@ -17,6 +17,7 @@ from rooms import protocol
 from server.audit import audit_row, record
 from server.connection import Connection
 from server.context import AppContext, ctx
+from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
 from server.meeting_setup import Admission, admit
 from server.replica import Outcome, Replica
@@ -115,32 +116,48 @@ class _Session:
             self.settings.rate_limit_commands, self.settings.rate_limit_window_seconds
         )
         self.gone = False  # left, removed, denied: no disconnect entry needed
+        # A hello retried after pseudonym_taken reuses its admission: one invite use each.
+        self.admission: Admission | None = None
+        self.admitted_for: tuple[str | None, str | None, bool] | None = None
+        self.joined = False
 
     def refuse(self, code: str, message: str, close: int, request_id: str | None = None) -> None:
         self.conn.send(error_frame(code, message, request_id))
         self.conn.close(close, code)
 
     async def run(self) -> None:
+        hello = await self._next_hello("Send hello first.")
+        while hello is not None:
+            result = await self._join(hello)
+            if result == "joined":
+                await self._serve()
+                return
+            if result == "refused":
+                return
+            # pseudonym_taken, pseudonym_invalid or resume_failed: another hello may follow,
+            # but each costs a database query and a log entry, so retries count as commands.
+            if self.rate.hit(time.monotonic()) > self.settings.rate_limit_commands:
+                self.refuse("rate_limited", "Too many attempts; disconnected.", CLOSE_FLOOD)
+                return
+            hello = await self._next_hello("Send hello again.")
+
+    async def _next_hello(self, late: str) -> protocol.Hello | None:
+        """The next frame, which must be a hello in time; None when the connection ends."""
         try:
-            first = await asyncio.wait_for(
+            data = await asyncio.wait_for(
                 _receive_text(self.websocket), self.settings.hello_timeout_seconds
             )
         except TimeoutError:
-            self.refuse("hello_required", "Send hello first, within 10 seconds.", CLOSE_HELLO)
-            return
-        if first is None:
-            return
-        if _frame_too_big(first, self.settings.max_frame_bytes):
+            self.refuse("hello_required", late, CLOSE_HELLO)
+            return None
+        if data is None:
+            return None
+        if _frame_too_big(data, self.settings.max_frame_bytes):
             self.conn.close(CLOSE_TOO_BIG, "frame too large")
-            return
-        hello = self._decode_hello(first)
-        if hello is None:
-            return
-        if not await self._join(hello):
-            return
-        await self._serve()
+            return None
+        return self._decode_hello(data)
 
-    def _decode_hello(self, data: str | bytes) -> Any:
+    def _decode_hello(self, data: str | bytes) -> protocol.Hello | None:
         if isinstance(data, bytes):
             self.refuse("hello_required", "The first frame must be a JSON hello.", CLOSE_HELLO)
             return None
@@ -154,12 +171,33 @@ class _Session:
             return None
         return frame
 
-    async def _join(self, hello: protocol.Hello) -> bool:
-        admission: Admission = await admit(self.app, self.meeting_id, hello)
+    async def _admit(self, hello: protocol.Hello) -> Admission:
+        credentials = (hello.invite, hello.facilitator_token, hello.resume is None)
+        if self.admission is not None and self.admitted_for == credentials:
+            return self.admission
+        await self._give_back_invite()
+        admission = await admit(self.app, self.meeting_id, hello)
+        if admission.error is None:
+            self.admission, self.admitted_for = admission, credentials
+        return admission
+
+    async def _give_back_invite(self) -> None:
+        """An invite use counts only for someone who got in (or into the lobby)."""
+        admission, self.admission = self.admission, None
+        if admission is None or admission.invite is None or admission.setup is None:
+            return
+        try:
+            async with self.app.session() as session:
+                await refund_invite(session, admission.setup.group_id, admission.invite)
+        except Exception:
+            log.warning("could not give back an unused invite use (%s)", self.meeting_id)
+
+    async def _join(self, hello: protocol.Hello) -> Literal["joined", "refused", "retry"]:
+        admission = await self._admit(hello)
         if admission.error is not None:
             code, message = admission.error
             self.refuse(code, message, _encoder_errors.get(code, CLOSE_FORBIDDEN))
-            return False
+            return "refused"
         assert admission.setup is not None
         try:
             self.replica = await self.hub.room(admission.setup)
@@ -186,57 +224,61 @@ class _Session:
             )
         except LogUnavailable:
             self.refuse("unavailable", "The meeting is unreachable right now; try again.", 1013)
-            return False
+            return "refused"
         if not outcome.ok:
             close = _encoder_errors.get(outcome.code, CLOSE_FORBIDDEN)
             if outcome.code in {"pseudonym_taken", "pseudonym_invalid", "resume_failed"}:
                 # The client may try again on this same connection with a new hello.
                 self.conn.send(error_frame(outcome.code, outcome.message))
-                return await self._retry_hello()
+                return "retry"
             self.refuse(outcome.code, outcome.message, close)
-            return False
-        return True
-
-    async def _retry_hello(self) -> bool:
-        try:
-            data = await asyncio.wait_for(
-                _receive_text(self.websocket), self.settings.hello_timeout_seconds
-            )
-        except TimeoutError:
-            self.refuse("hello_required", "Send hello again.", CLOSE_HELLO)
-            return False
-        if data is None:
-            return False
-        hello = self._decode_hello(data)
-        return hello is not None and await self._join(hello)
+            return "refused"
+        self.joined = True
+        return "joined"
 
     async def _serve(self) -> None:
         assert self.replica is not None
         settings = self.settings
         flood = settings.rate_limit_commands * FLOOD_FACTOR
-        while not self.conn.closed:
-            data = await _receive_text(self.websocket)
-            if data is None:
-                return
-            if _frame_too_big(data, settings.max_frame_bytes):
-                self.conn.close(CLOSE_TOO_BIG, "frame too large")
-                return
-            count = self.rate.hit(time.monotonic())
-            if count > flood:
-                self.refuse("rate_limited", "Too many messages; disconnected.", CLOSE_FLOOD)
-                return
-            if count > settings.rate_limit_commands:
-                self.conn.send(error_frame("rate_limited", "Slow down a little."))
-                continue
-            if isinstance(data, bytes):
-                self.conn.send(error_frame("bad_request", "Send JSON text frames, not binary."))
-                continue
-            try:
-                frame = protocol.decode_client_frame(data, settings.max_text_chars)
-            except protocol.ProtocolError as exc:
-                self.conn.send(error_frame(exc.code, exc.message, exc.request_id))
-                continue
-            await self._command(frame)
+        closing = asyncio.create_task(self.conn.closing.wait(), name="closing")
+        try:
+            while not self.conn.closed:
+                data = await self._receive_unless_closing(closing)
+                if data is None:
+                    return
+                if _frame_too_big(data, settings.max_frame_bytes):
+                    self.conn.close(CLOSE_TOO_BIG, "frame too large")
+                    return
+                count = self.rate.hit(time.monotonic())
+                if count > flood:
+                    self.refuse("rate_limited", "Too many messages; disconnected.", CLOSE_FLOOD)
+                    return
+                if isinstance(data, bytes):
+                    self.conn.send(error_frame("bad_request", "Send JSON text frames, not binary."))
+                    continue
+                try:
+                    frame = protocol.decode_client_frame(data, settings.max_text_chars)
+                except protocol.ProtocolError as exc:
+                    self.conn.send(error_frame(exc.code, exc.message, exc.request_id))
+                    continue
+                if count > settings.rate_limit_commands:
+                    request_id = getattr(frame, "id", None)
+                    self.conn.send(error_frame("rate_limited", "Slow down a little.", request_id))
+                    continue
+                await self._command(frame)
+        finally:
+            closing.cancel()
+
+    async def _receive_unless_closing(self, closing: asyncio.Task[Any]) -> str | bytes | None:
+        """The next frame, or None once this side is closing: a client that stopped
+        reading never answers its close frame, and must not keep its place for ever."""
+        receiving = asyncio.ensure_future(_receive_text(self.websocket))
+        try:
+            await asyncio.wait((receiving, closing), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not receiving.done():
+                receiving.cancel()
+        return None if receiving.cancelled() else receiving.result()
 
     async def _command(self, frame: Any) -> None:
         assert self.replica is not None
@@ -274,6 +316,8 @@ class _Session:
                 self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
 
     async def finish(self) -> None:
+        if not self.joined:
+            await self._give_back_invite()
         replica, pid = self.replica, self.conn.participant_id
         if replica is not None:
             replica.detach(self.conn)

@@ -40,3 +40,21 @@ async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str 
     )
     await session.commit()
     return None if cast(CursorResult[Any], result).rowcount == 1 else "invite_invalid"
+
+
+async def refund_invite(session: AsyncSession, group_id: str, code: str) -> None:
+    """Gives back the use counted for someone who never got in (the room was full or
+    locked, or they gave up choosing a name), so a single-use invite still works."""
+    if not plausible_code(code):
+        return
+    await session.execute(
+        update(Invite)
+        .where(
+            Invite.group_id == group_id,
+            Invite.code_hash == hash_secret(code),
+            Invite.use_count > 0,
+        )
+        .values(use_count=Invite.use_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()

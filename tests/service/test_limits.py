@@ -1,18 +1,19 @@
-"""Bad input and limits over real WebSockets: clear errors, and the connection lives on."""
+"""Limits over real WebSockets: sizes, garbage, floods, hello, roles, origins, invalid UTF-8."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import websockets
+from websockets.frames import Frame, Opcode
 
-from tests.service.conftest import OPEN_CLIENTS, Server, server_env
-from tests.service.rooms import create_meeting
+from tests.service.conftest import Server, server_env
+from tests.service.rooms import Meeting, create_meeting
 from tests.services import free_port
 from tests.wsclient import Client
 
@@ -22,77 +23,199 @@ pytestmark = pytest.mark.service
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp: Path = tmp_path_factory.mktemp("limits")
-    env = server_env(
-        tmp / "data",
-        HEARTH_HELLO_TIMEOUT_SECONDS="1",
-        HEARTH_RESUME_GRACE_SECONDS="2",
-    )
+    env = server_env(tmp / "data", HEARTH_HELLO_TIMEOUT_SECONDS="1")
     srv = Server(free_port(), env, tmp / "server.log")
     srv.start()
     yield srv
     srv.stop()
-    while OPEN_CLIENTS:
-        OPEN_CLIENTS.pop().close()
 
 
-async def test_malformed_frames_get_bad_request_and_the_connection_lives_on(server: Server) -> None:
-    meeting = create_meeting(server)
-    client = await meeting.join("amber", pseudonym="Amber")
-    frames = [
-        "{not json", "[1, 2]", '"text"', '{"no": "type"}', '{"type": "fly"}', '{"type": "say"}',
-        '{"type": "say", "text": 5}', '{"type": "mute", "participant_id": []}',
-    ]  # fmt: skip
-    for frame in frames:
-        await client.send(frame)
-        reply = await client.wait_for("error")
-        assert reply["code"] == "bad_request", (frame, reply)
-        await asyncio.sleep(0.45)  # stay under the rate limit
-    await asyncio.sleep(5)
-    await client.send(b"\x00\x01binary")
-    assert (await client.wait_for("error"))["code"] == "bad_request"
+@pytest.fixture
+def meeting(server: Server, organiser: httpx.Client) -> Meeting:
+    return create_meeting(server, organiser)
+
+
+def send_raw_text(client: Client, payload: bytes) -> None:
+    """A text frame (opcode 1) with these exact bytes, under the client library's checks."""
+    client.ws.protocol.send_frame(Frame(Opcode.TEXT, payload))  # type: ignore[attr-defined]
+    client.ws.send_data()  # type: ignore[attr-defined]
+
+
+async def alive(client: Client) -> None:
     assert (await client.command("ping"))["type"] == "pong"
-    echoed = await client.command("say", text="")
-    assert echoed["code"] == "bad_request" and echoed["id"].startswith("r")
-    await client.close()
 
 
-async def test_text_too_long_is_refused_and_a_huge_frame_closes_1009(server: Server) -> None:
-    meeting = create_meeting(server)
-    client = await meeting.join("amber", pseudonym="Amber")
-    assert (await client.command("say", text="x" * 2001))["code"] == "too_large"
-    assert (await client.command("say", text="  fine  "))["type"] == "ack"
-    await client.send(json.dumps({"type": "say", "text": "y" * 17_000}))
+# Sizes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["y" * 17_000, "ن" * 9_000, "🌱" * 4_200, "z" * 70_000],
+    ids=["ascii-17k", "arabic-18k-bytes", "emoji-16.8k-bytes", "over-the-server-max"],
+)
+async def test_a_frame_over_16_kib_closes_1009(meeting: Meeting, text: str) -> None:
+    client = await meeting.join("big", pseudonym="Big")
+    await client.send(json.dumps({"type": "ping", "id": "big", "pad": text}, ensure_ascii=False))
     assert await client.closed() == 1009
+    assert not [f for f in client.frames if f["type"] == "pong"]
 
 
-async def test_a_flood_is_rate_limited_then_closed_4429(server: Server) -> None:
-    meeting = create_meeting(server)
-    client = await meeting.join("amber", pseudonym="Amber")
-    for i in range(60):
+async def test_a_frame_just_under_16_kib_is_fine(meeting: Meeting) -> None:
+    client = await meeting.join("near", pseudonym="Near")
+    frame = json.dumps({"type": "ping", "id": "near", "pad": ""})
+    padded = json.dumps({"type": "ping", "id": "near", "pad": "p" * (16 * 1024 - len(frame))})
+    assert len(padded.encode()) == 16 * 1024
+    await client.send(padded)
+    assert (await client.wait_for("pong"))["id"] == "near"
+
+
+async def test_say_over_2000_characters_is_too_large_and_the_connection_lives_on(
+    meeting: Meeting,
+) -> None:
+    amber = await meeting.join("amber", pseudonym="Amber")
+    heron = await meeting.join("heron", pseudonym="Heron")
+    refused = await amber.command("say", text="x" * 2001)
+    assert refused["type"] == "error" and refused["code"] == "too_large"
+    assert refused["id"].startswith("r") and "2000" in refused["message"]
+    # Characters, not bytes: 2000 emoji are 8000 bytes of UTF-8 (unescaped, as browsers send).
+    for i, text in enumerate(("🌱" * 2000, "ن" * 2000, "   " + "w" * 2000 + "\n\n  ")):
+        frame = {"type": "say", "id": f"s{i}", "text": text}
+        await amber.send(json.dumps(frame, ensure_ascii=False))
+        said = await amber.wait_for("ack", id=f"s{i}")
+        assert said["seq"], said
+        message = await heron.wait_for("message", participant_id=amber.me)
+        assert message["text"] == text.strip()
+    await alive(amber)
+    await heron.drain(0.2)
+    assert not [m for m in heron.events if m["type"] == "message" and len(m["text"]) > 2000]
+
+
+# Garbage --------------------------------------------------------------------------------
+
+GARBAGE: list[str | bytes] = [
+    "{not json",
+    '[{"type": "ping"}]',
+    '"ping"',
+    "null",
+    '{"no": "type"}',
+    '{"type": "fly", "id": "g1"}',
+    '{"type": "open", "config": {}}',
+    '{"type": "say", "id": "g2"}',
+    '{"type": "say", "text": 5, "id": "g3"}',
+    '{"type": "mute", "participant_id": [], "id": "g4"}',
+    '{"type": "react", "message_id": "m1", "emoji": "💩", "id": "g5"}',
+    '{"type": "settings", "share_seconds": "long", "id": "g6"}',
+    '{"type": "ping", "id": 7}',
+    b"\x00\x01binary",
+    b'{"type": "ping"}',
+]
+
+
+async def test_garbage_gets_bad_request_and_the_connection_lives_on(meeting: Meeting) -> None:
+    heron = await meeting.join("heron", pseudonym="Heron")
+    # Eight frames per connection stays under the rate limit of 10 per 5 s.
+    for start in range(0, len(GARBAGE), 8):
+        client = await meeting.join(f"g{start}", pseudonym=f"Garbage {start // 8}")
+        for frame in GARBAGE[start : start + 8]:
+            await client.send(frame)
+            reply = await client.wait_for("error")
+            assert reply["code"] == "bad_request", (frame, reply)
+            assert reply["message"], frame
+            if isinstance(frame, str) and '"id": "g' in frame:
+                assert reply["id"] == json.loads(frame)["id"], frame
+        await alive(client)
+    await heron.drain(0.2)
+    # Nothing anyone else notices, beyond the garbage senders joining.
+    assert {e["type"] for e in heron.events} == {"joined"}
+
+
+async def test_a_hello_after_joining_is_a_bad_request(meeting: Meeting) -> None:
+    amber = await meeting.join("amber", pseudonym="Amber")
+    reply = await amber.command("hello", pseudonym="Someone Else")
+    assert reply["type"] == "error" and reply["code"] == "bad_request"
+    assert amber.welcome is not None and amber.welcome["you"]["pseudonym"] == "Amber"
+    await alive(amber)
+
+
+# Floods ---------------------------------------------------------------------------------
+
+
+async def test_a_flood_is_refused_then_closed_4429_and_the_room_is_spared(
+    meeting: Meeting,
+) -> None:
+    heron = await meeting.join("heron", pseudonym="Heron")
+    flooder = await meeting.join("flood", pseudonym="Flood")
+    for i in range(12):
+        await flooder.send({"type": "say", "id": f"f{i}", "text": f"spam {i}"})
+    limited = await flooder.wait_for("error", code="rate_limited")
+    assert limited["message"]
+    for i in range(12, 70):
         try:
-            await client.send({"type": "ping", "id": str(i)})
+            await flooder.send({"type": "say", "id": f"f{i}", "text": f"spam {i}"})
+        except websockets.ConnectionClosed:
+            break
+    assert await flooder.closed() == 4429
+    acks = [f for f in flooder.frames if f["type"] == "ack"]
+    assert len(acks) == 10
+    await heron.drain(0.3)
+    assert len([e for e in heron.events if e["type"] == "message"]) == 10
+    assert (await heron.command("say", text="it's quiet again"))["type"] == "ack"
+
+
+async def test_a_rate_limited_command_is_answered_with_its_id(meeting: Meeting) -> None:
+    client = await meeting.join("eager", pseudonym="Eager")
+    for i in range(11):
+        await client.send({"type": "ping", "id": f"p{i}"})
+    limited = await client.wait_for("error", code="rate_limited")
+    assert limited["id"] == "p10"
+
+
+async def test_a_flood_of_hellos_is_rate_limited_too(meeting: Meeting) -> None:
+    client = await Client.connect(meeting.ws_url)
+    for _ in range(60):
+        try:
+            await client.send({"type": "hello", "pseudonym": "x@y"})
         except websockets.ConnectionClosed:
             break
     assert await client.closed() == 4429
-    limited = [f for f in client.frames if f.get("code") == "rate_limited"]
-    assert limited, client.frames
-    pongs = [f for f in client.frames if f["type"] == "pong"]
-    assert len(pongs) == 10
+    codes = [f.get("code") for f in client.frames]
+    # The first hello, then ten retries in five seconds; the eleventh retry is one too many.
+    assert codes == ["pseudonym_invalid"] * 11 + ["rate_limited"], codes
 
 
-async def test_hello_is_required_first_and_in_time(server: Server) -> None:
-    meeting = create_meeting(server)
+# Hello ----------------------------------------------------------------------------------
+
+
+async def test_no_hello_in_time_closes_4400(meeting: Meeting) -> None:
     silent = await Client.connect(meeting.ws_url)
+    started = asyncio.get_running_loop().time()
     assert await silent.closed() == 4400
+    assert 0.8 <= asyncio.get_running_loop().time() - started <= 4
     assert silent.frames[-1]["code"] == "hello_required"
+
+
+@pytest.mark.parametrize(
+    "first",
+    ['{"type": "say", "text": "hi"}', '{"type": "ping", "id": "p"}', b"binary hello"],
+    ids=["say", "ping", "binary"],
+)
+async def test_a_first_frame_that_is_not_hello_gets_hello_required(
+    meeting: Meeting, first: str | bytes
+) -> None:
+    heron = await meeting.join("heron", pseudonym="Heron")
     rude = await Client.connect(meeting.ws_url)
-    await rude.send({"type": "say", "text": "hi"})
+    await rude.send(first)
+    reply = await rude.recv()
+    assert reply["type"] == "error" and reply["code"] == "hello_required"
     assert await rude.closed() == 4400
-    assert rude.frames[-1]["code"] == "hello_required"
+    await heron.drain(0.2)
+    assert heron.events == [] and "hi" not in str(heron.frames)
 
 
-async def test_attendees_cannot_use_facilitator_commands(server: Server) -> None:
-    meeting = create_meeting(server)
+# Roles ----------------------------------------------------------------------------------
+
+
+async def test_attendees_cannot_use_facilitator_commands(meeting: Meeting) -> None:
     host = await meeting.facilitator()
     amber = await meeting.join("amber", pseudonym="Amber")
     for command, fields in [("grant", {}), ("mute", {"participant_id": host.me}), ("end", {}),
@@ -103,47 +226,45 @@ async def test_attendees_cannot_use_facilitator_commands(server: Server) -> None
     await host.close()
 
 
-async def test_a_foreign_origin_is_refused_403(server: Server) -> None:
-    meeting = create_meeting(server)
-    with pytest.raises(websockets.InvalidStatus) as refused:
-        await Client.connect(meeting.ws_url, origin="https://evil.example")
-    assert refused.value.response.status_code == 403
-    same = await Client.connect(meeting.ws_url, origin=server.url)
-    assert (await same.hello())["type"] == "welcome"
-    await same.close()
+# Origins --------------------------------------------------------------------------------
 
 
-async def test_invalid_utf8_does_not_crash_the_worker_or_flood_the_log(server: Server) -> None:
-    meeting = create_meeting(server)
+async def test_a_foreign_origin_is_refused_with_403(server: Server, meeting: Meeting) -> None:
+    for origin in (
+        "https://evil.example",
+        f"http://127.0.0.1:{server.port}.evil.example",
+        f"http://127.0.0.1:{server.port + 1 if server.port < 65535 else server.port - 1}",
+        "null",
+    ):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await Client.connect(meeting.ws_url, origin=origin)
+        assert refused.value.response.status_code == 403, origin
+    for origin in (server.url, server.url.upper().replace("HTTP", "http")):
+        same = await Client.connect(meeting.ws_url, origin=origin)
+        assert (await same.hello())["type"] == "welcome"
+        await same.close()
+    # No Origin at all (a native app) is accepted too.
+    bare = await Client.connect(meeting.ws_url)
+    assert (await bare.hello())["type"] == "welcome"
+
+
+# Invalid UTF-8 --------------------------------------------------------------------------
+
+
+async def test_invalid_utf8_closes_only_that_connection_quietly(
+    server: Server, meeting: Meeting
+) -> None:
+    before = server.log()
     other = await meeting.join("other", pseudonym="Other")
     bad = await meeting.join("bad", pseudonym="Bad")
-    before = server.log().count("Traceback")
-    # A text frame (opcode 1) whose payload is not UTF-8, written under the client library.
-    bad.ws.protocol.send_frame(websockets.frames.Frame(websockets.frames.Opcode.TEXT, b"\xff\xfe"))  # type: ignore[attr-defined]
-    bad.ws.send_data()  # type: ignore[attr-defined]
-    assert await bad.closed() == 1007
+    early = await Client.connect(meeting.ws_url)  # before its hello
+    for client in (bad, early):
+        send_raw_text(client, b'{"type": "say", "text": "\xff\xfe"}')
+        assert await client.closed() == 1007
+    late = await Client.connect(meeting.ws_url)
+    assert (await late.hello(pseudonym="Late"))["type"] == "welcome"
     assert (await other.command("say", text="still here"))["type"] == "ack"
-    assert server.log().count("Traceback") == before
-    await other.close()
-
-
-async def test_meeting_window_and_unknown_meetings(server: Server) -> None:
-    later = create_meeting(server, starts_in=timedelta(minutes=30))
-    early = await Client.connect(later.ws_url)
-    await early.send({"type": "hello"})
-    assert await early.closed() == 4409
-    assert early.frames[-1]["code"] == "meeting_not_open"
-    soon = create_meeting(server, starts_in=timedelta(minutes=10))
-    early_bird = await soon.join("ok")
-    assert (await early_bird.command("ping"))["type"] == "pong"
-    await early_bird.close()
-    gone = await Client.connect(f"{server.ws_url}/ws/meetings/doesnotexist")
-    await gone.send({"type": "hello"})
-    assert await gone.closed() == 4404
-    assert gone.frames[-1]["code"] == "meeting_not_found"
-    cancelled = create_meeting(server)
-    cancelled.organiser.patch(f"/api/meetings/{cancelled.id}", json={"cancelled": True})
-    late = await Client.connect(cancelled.ws_url)
-    await late.send({"type": "hello"})
-    assert await late.closed() == 4409
-    assert late.frames[-1]["code"] == "meeting_ended"
+    assert (await late.wait_for("message"))["text"] == "still here"
+    await asyncio.sleep(0.3)
+    added = server.log()[len(before) :]
+    assert "Traceback" not in added and "ERROR" not in added, added[-3000:]
