@@ -8,9 +8,9 @@ against the database; everything that depends on who else is in the room
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from rooms import protocol
 from server.context import AppContext
@@ -19,49 +19,23 @@ from server.db.models import Group, Meeting, utcnow
 
 @dataclass(frozen=True, slots=True)
 class RoomSetup:
-    """What a room is opened with: the meeting and its group, as of opening time."""
+    """What a room is opened with (as of opening time), and what the server keeps beside it."""
 
-    meeting_id: str
+    config: protocol.RoomConfig
     group_id: str
-    title: str
-    group_name: str
-    language: str
-    starts_at_ms: int
-    ends_at_ms: int
-    capacity: int
-    lobby: bool
-    late_joiners_see_history: bool
-    share_seconds: int
-    crosstalk: bool
-    grace_seconds: int
     retention_seconds: int
-    resources: tuple[tuple[str, str, str], ...] = field(default=())
+
+    @property
+    def meeting_id(self) -> str:
+        return self.config.meeting_id
 
     def ttl_seconds(self) -> int:
         """How long the room log lives: until `retention` after the scheduled end."""
-        left = self.ends_at_ms / 1000 - time.time()
+        left = self.config.ends_at_ms / 1000 - time.time()
         return max(60, int(left) + self.retention_seconds)
 
-    def open_command(self) -> Any:
-        return protocol.Open(
-            config=protocol.RoomConfig(
-                meeting_id=self.meeting_id,
-                title=self.title,
-                group_name=self.group_name,
-                language=self.language,
-                starts_at_ms=self.starts_at_ms,
-                ends_at_ms=self.ends_at_ms,
-                capacity=self.capacity,
-                lobby=self.lobby,
-                late_joiners_see_history=self.late_joiners_see_history,
-                share_seconds=self.share_seconds,
-                crosstalk=self.crosstalk,
-                grace_seconds=self.grace_seconds,
-                resources=[
-                    protocol.ResourceInfo(title=t, url=u, kind=k) for t, u, k in self.resources
-                ],
-            )
-        )
+    def open_command(self) -> protocol.Open:
+        return protocol.Open(config=self.config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,20 +91,30 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
 
         resources = await group_resources(session, group.id)
         setup = RoomSetup(
-            meeting_id=meeting.id,
+            config=protocol.RoomConfig(
+                meeting_id=meeting.id,
+                title=meeting.title or group.name,
+                group_name=group.name,
+                language=group.language,
+                starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
+                ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
+                capacity=group.capacity,
+                lobby=group.lobby,
+                late_joiners_see_history=group.late_joiners_see_history,
+                share_seconds=group.share_seconds,
+                crosstalk=group.crosstalk,
+                grace_seconds=settings.resume_grace_seconds,
+                resources=[
+                    protocol.ResourceInfo(title=r["title"], url=r["url"], kind=r["kind"])
+                    for r in resources
+                ],
+            ),
             group_id=group.id,
-            title=meeting.title or group.name,
-            group_name=group.name,
-            language=group.language,
-            starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
-            ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
-            capacity=group.capacity,
-            lobby=group.lobby,
-            late_joiners_see_history=group.late_joiners_see_history,
-            share_seconds=group.share_seconds,
-            crosstalk=group.crosstalk,
-            grace_seconds=settings.resume_grace_seconds,
             retention_seconds=settings.room_retention_seconds,
-            resources=tuple((r["title"], r["url"], r["kind"]) for r in resources),
         )
-        return Admission(setup=setup, role=role, facilitator_name=facilitator_name, invite=redeemed)
+        return Admission(
+            setup=setup,
+            role=role,
+            facilitator_name=facilitator_name,
+            invite=redeemed,
+        )

@@ -218,7 +218,7 @@ class Replica:
         pid = conn.participant_id
         assert pid is not None
         recent: list[Any] = []
-        if not last_seq and self.setup.late_joiners_see_history:
+        if not last_seq and self.setup.config.late_joiners_see_history:
             recent = views.recent_messages(self.room)
         return protocol.encode_server_message(
             {
