@@ -243,7 +243,10 @@ class Expire(_Frame, tag="expire"):
 
 
 class Close(_Frame, tag="close"):
-    pass
+    """The scheduled end (ignored before it), or `cancelled`: the organiser called the
+    meeting off, or deleted it, while the room was open."""
+
+    cancelled: bool = False
 
 
 SystemCommand = Open | Join | Resume | Disconnect | Timeout | Expire | Close

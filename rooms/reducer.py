@@ -124,7 +124,7 @@ def _system(ctx: _Ctx, command: p.Command) -> p.Ok:
             _next_in_round(ctx)
         return p.Ok()
     if isinstance(command, p.Close):
-        if ctx.at >= _config(ctx.room).ends_at_ms:
+        if command.cancelled or ctx.at >= _config(ctx.room).ends_at_ms:
             _end(ctx, None)
         return p.Ok()
     raise _Refused("bad_request", "Not a system command.")

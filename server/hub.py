@@ -246,6 +246,15 @@ class Hub:
         except TimeoutError:
             raise LogUnavailable("the room log did not answer in time") from None
 
+    async def end_room(self, meeting_id: str) -> None:
+        """Ends a room from outside it (its meeting was cancelled or deleted): every
+        worker with people in it applies the entry and closes their connections."""
+        command = protocol.Close(cancelled=True)
+        payload = protocol.encode_submission(
+            protocol.Submission(actor=None, origin=None, command=command)
+        )
+        await self.append(meeting_id, payload, self.settings.room_retention_seconds)
+
     async def submit(
         self,
         replica: Replica,

@@ -28,9 +28,10 @@ from server.api.access import group_for, is_facilitator
 from server.api.auth import require_user, user_out
 from server.api.errors import invalid, not_found
 from server.api.jsonio import decode_body, json_response
+from server.api.live_rooms import end_rooms, open_now
 from server.context import ctx
 from server.db.invites import plausible_code
-from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
+from server.db.models import Group, GroupFacilitator, Invite, Meeting, Resource, User, utcnow
 from server.schedule import known_zone
 from server.security import hash_secret, new_code
 
@@ -206,9 +207,14 @@ async def patch_group(request: Request) -> Response:
 
 
 async def delete_group(request: Request) -> Response:
-    async with ctx(request).session() as session:
+    app = ctx(request)
+    async with app.session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
+        meetings = await session.scalars(
+            select(Meeting).where(Meeting.group_id == group.id, Meeting.ends_at > utcnow())
+        )
+        live = [m.id for m in meetings if open_now(app, m)]
         # A statement, not session.delete: a concurrent delete then finds no row
         # instead of tripping the ORM. The database cascades to meetings (and
         # their audit), facilitators, invites and resources.
@@ -216,6 +222,7 @@ async def delete_group(request: Request) -> Response:
         await session.commit()
         if _rowcount(result) == 0:
             raise not_found("group")
+        await end_rooms(app, live)
         return Response(status_code=204)
 
 

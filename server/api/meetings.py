@@ -24,6 +24,7 @@ from server.api.auth import require_user
 from server.api.errors import ApiError, forbidden, invalid, not_found
 from server.api.groups import group_resources
 from server.api.jsonio import decode_body, json_response
+from server.api.live_rooms import end_rooms, open_now
 from server.context import ctx
 from server.db.models import Group, Meeting, User, utcnow
 from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
@@ -245,6 +246,7 @@ async def patch_meeting(request: Request) -> Response:
         meeting = await _meeting(session, request.path_params["id"])
         await group_for(session, user, meeting.group_id, write=True)
         body = await decode_body(request, MeetingPatch)
+        was_open = open_now(app, meeting)
         zone = _zone(body.timezone, meeting.timezone)
         length = meeting.ends_at - meeting.starts_at
         if body.duration_minutes is not None:
@@ -261,12 +263,15 @@ async def patch_meeting(request: Request) -> Response:
         if body.cancelled is not None:
             meeting.cancelled = body.cancelled
         await session.commit()
+        if was_open and not open_now(app, meeting):  # cancelled, moved or cut short
+            await end_rooms(app, [meeting.id])
         return json_response(meeting_out(meeting, app.settings.room_open_minutes))
 
 
 async def delete_meeting(request: Request) -> Response:
     """Deletes one meeting; with ?series=future, also the later ones of its series."""
-    async with ctx(request).session() as session:
+    app = ctx(request)
+    async with app.session() as session:
         user = await require_user(request, session)
         meeting = await _meeting(session, request.path_params["id"])
         await group_for(session, user, meeting.group_id, write=True)
@@ -283,9 +288,11 @@ async def delete_meeting(request: Request) -> Response:
                     )
                 )
             )
+        live = [m.id for m in doomed if open_now(app, m)]
         for m in doomed:
             await session.delete(m)
         await session.commit()
+        await end_rooms(app, live)
         return Response(status_code=204)
 
 

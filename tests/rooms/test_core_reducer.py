@@ -775,6 +775,15 @@ def test_the_schedule_closes_the_meeting_only_at_its_end() -> None:
     assert meeting.refused(ann, p.Ping()) == "meeting_ended"
 
 
+def test_a_cancelled_meeting_closes_at_once() -> None:
+    meeting, _, (ann, _, _) = group()
+    meeting.now = START_MS + 5 * 60_000
+    meeting.ok(None, p.Close(cancelled=True))
+    assert meeting.last("meeting_ended").body == {"by": None}
+    assert meeting.room.ended
+    assert meeting.refused(ann, p.Say(text="still here?")) == "meeting_ended"
+
+
 # Reports and help ---------------------------------------------------------------------
 
 

@@ -99,6 +99,33 @@ async def test_a_meeting_the_facilitator_ended_admits_nobody_new(
     assert (reply["code"], code) == ("meeting_ended", 4409)
 
 
+async def test_calling_off_a_live_meeting_ends_its_room(
+    server: Server, organiser: httpx.Client
+) -> None:
+    cancelled = create_meeting(server, organiser)
+    deleted = create_meeting(server, organiser)
+    rooms = []
+    for meeting in (cancelled, deleted):
+        host = await meeting.facilitator()
+        amber = await meeting.join("amber", pseudonym="Amber")
+        rooms.append((host, amber))
+
+    r = await asyncio.to_thread(
+        organiser.patch, f"/api/meetings/{cancelled.id}", json={"cancelled": True}
+    )
+    assert r.status_code == 200, r.text
+    r = await asyncio.to_thread(organiser.delete, f"/api/groups/{deleted.group_id}")
+    assert r.status_code == 204, r.text
+    for host, amber in rooms:
+        for client in (host, amber):
+            assert (await client.wait_for("meeting_ended"))["by"] is None
+            assert await client.closed() == 1000
+    reply, code = await refusal(cancelled.ws_url, pseudonym="Heron")
+    assert (reply["code"], code) == ("meeting_ended", 4409)
+    reply, code = await refusal(deleted.ws_url, pseudonym="Heron")
+    assert (reply["code"], code) == ("meeting_not_found", 4404)
+
+
 # Closed groups and invites ----------------------------------------------------------
 
 
