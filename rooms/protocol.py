@@ -31,7 +31,7 @@ EVENT_TYPES = (
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
-    "admitted", "denied",
+    "admitted", "denied", "resources_changed",
 )  # fmt: skip
 COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
@@ -249,7 +249,13 @@ class Close(_Frame, tag="close"):
     cancelled: bool = False
 
 
-SystemCommand = Open | Join | Resume | Disconnect | Timeout | Expire | Close
+class SetResources(_Frame, tag="set_resources"):
+    """The organiser pinned or unpinned a resource while the room was open."""
+
+    resources: list[ResourceInfo]
+
+
+SystemCommand = Open | Join | Resume | Disconnect | Timeout | Expire | Close | SetResources
 Command = ClientFrame | SystemCommand
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from rooms import names
 from rooms import protocol as p
 from rooms.state import (
@@ -122,6 +124,13 @@ def _system(ctx: _Ctx, command: p.Command) -> p.Ok:
         if floor is not None and floor.turn_id == command.turn_id and ctx.at >= floor.ends_at_ms:
             _release(ctx, "expired")
             _next_in_round(ctx)
+        return p.Ok()
+    if isinstance(command, p.SetResources):
+        config = _config(ctx.room)
+        if command.resources != config.resources:
+            ctx.room.config = msgspec.structs.replace(config, resources=command.resources)
+            resources = [msgspec.structs.asdict(r) for r in command.resources]
+            ctx.emit("resources_changed", {"resources": resources})
         return p.Ok()
     if isinstance(command, p.Close):
         if command.cancelled or ctx.at >= _config(ctx.room).ends_at_ms:

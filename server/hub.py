@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rooms import protocol
 from server.connection import Connection
 from server.log.base import LogEntry, LogUnavailable, RoomLog
-from server.meeting_setup import RoomSetup
+from server.meeting_setup import RoomSetup, log_ttl_seconds
 from server.replica import CLOSE_HISTORY_LOST, Outcome, Replica, reply_frame
 
 if TYPE_CHECKING:
@@ -246,14 +246,14 @@ class Hub:
         except TimeoutError:
             raise LogUnavailable("the room log did not answer in time") from None
 
-    async def end_room(self, meeting_id: str) -> None:
-        """Ends a room from outside it (its meeting was cancelled or deleted): every
-        worker with people in it applies the entry and closes their connections."""
-        command = protocol.Close(cancelled=True)
+    async def tell_room(self, meeting_id: str, command: Any, ends_at_ms: int) -> None:
+        """Appends a system command from outside the room (the HTTP API): every worker
+        with people in the room applies it, whether or not this one has a replica."""
         payload = protocol.encode_submission(
             protocol.Submission(actor=None, origin=None, command=command)
         )
-        await self.append(meeting_id, payload, self.settings.room_retention_seconds)
+        ttl = log_ttl_seconds(ends_at_ms, self.settings.room_retention_seconds)
+        await self.append(meeting_id, payload, ttl)
 
     async def submit(
         self,

@@ -17,6 +17,12 @@ from server.context import AppContext
 from server.db.models import Group, Meeting, utcnow
 
 
+def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
+    """How long a room log lives: until `retention` after the (scheduled) end."""
+    left = ends_at_ms / 1000 - time.time()
+    return max(60, int(left) + retention_seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class RoomSetup:
     """What a room is opened with (as of opening time), and what the server keeps beside it."""
@@ -30,9 +36,7 @@ class RoomSetup:
         return self.config.meeting_id
 
     def ttl_seconds(self) -> int:
-        """How long the room log lives: until `retention` after the scheduled end."""
-        left = self.config.ends_at_ms / 1000 - time.time()
-        return max(60, int(left) + self.retention_seconds)
+        return log_ttl_seconds(self.config.ends_at_ms, self.retention_seconds)
 
     def open_command(self) -> protocol.Open:
         return protocol.Open(config=self.config)

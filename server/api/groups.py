@@ -28,10 +28,10 @@ from server.api.access import group_for, is_facilitator
 from server.api.auth import require_user, user_out
 from server.api.errors import invalid, not_found
 from server.api.jsonio import decode_body, json_response
-from server.api.live_rooms import end_rooms, open_now
-from server.context import ctx
+from server.api.live_rooms import end_rooms, open_meetings, pin_resources
+from server.context import AppContext, ctx
 from server.db.invites import plausible_code
-from server.db.models import Group, GroupFacilitator, Invite, Meeting, Resource, User, utcnow
+from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
 from server.schedule import known_zone
 from server.security import hash_secret, new_code
 
@@ -211,10 +211,7 @@ async def delete_group(request: Request) -> Response:
     async with app.session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
-        meetings = await session.scalars(
-            select(Meeting).where(Meeting.group_id == group.id, Meeting.ends_at > utcnow())
-        )
-        live = [m.id for m in meetings if open_now(app, m)]
+        live = [m.id for m in await open_meetings(app, session, group.id)]
         # A statement, not session.delete: a concurrent delete then finds no row
         # instead of tripping the ORM. The database cascades to meetings (and
         # their audit), facilitators, invites and resources.
@@ -420,8 +417,15 @@ async def group_resources(session: AsyncSession, group_id: str) -> list[dict[str
     return [resource_out(r) for r in resources]
 
 
+async def _pin_in_open_rooms(app: AppContext, session: AsyncSession, group_id: str) -> None:
+    meetings = await open_meetings(app, session, group_id)
+    if meetings:
+        await pin_resources(app, meetings, await group_resources(session, group_id))
+
+
 async def create_resource(request: Request) -> Response:
-    async with ctx(request).session() as session:
+    app = ctx(request)
+    async with app.session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
         body = await decode_body(request, ResourceIn)
@@ -433,7 +437,9 @@ async def create_resource(request: Request) -> Response:
         )
         session.add(resource)
         await _commit(session, group.id)
-        return json_response(resource_out(resource), status=201)
+        out = resource_out(resource)
+        await _pin_in_open_rooms(app, session, group.id)
+        return json_response(out, status=201)
 
 
 async def list_resources(request: Request) -> Response:
@@ -444,7 +450,8 @@ async def list_resources(request: Request) -> Response:
 
 
 async def delete_resource(request: Request) -> Response:
-    async with ctx(request).session() as session:
+    app = ctx(request)
+    async with app.session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=True)
         result = await session.execute(
@@ -455,6 +462,7 @@ async def delete_resource(request: Request) -> Response:
         await session.commit()
         if _rowcount(result) == 0:
             raise not_found("resource")
+        await _pin_in_open_rooms(app, session, group.id)
         return Response(status_code=204)
 
 

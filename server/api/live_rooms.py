@@ -1,14 +1,21 @@
-"""Ending rooms whose meeting the organiser called off while they were open.
+"""Telling open rooms about changes made through the HTTP API.
 
-Without this, people would stay in a cancelled (or deleted) meeting's room until
-its scheduled end, with nobody able to see the meeting any more.
+A room takes its meeting and its group as they are when it opens; without this,
+people would stay in a cancelled or deleted meeting until its scheduled end, and
+a crisis line pinned during a meeting would only show up at the next one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import protocol
 from server.context import AppContext
 from server.db.models import Meeting, utcnow
 from server.log.base import LogUnavailable
@@ -19,25 +26,49 @@ log = logging.getLogger("hearth.api")
 
 def open_now(app: AppContext, meeting: Meeting) -> bool:
     """Whether the meeting's room admits people now (so people may be in it)."""
-    return (
-        status(
-            meeting.starts_at,
-            meeting.ends_at,
-            meeting.cancelled,
-            meeting.ended_at,
-            utcnow(),
-            app.settings.room_open_minutes,
-        )
-        == "open"
+    state = status(
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.cancelled,
+        meeting.ended_at,
+        utcnow(),
+        app.settings.room_open_minutes,
     )
+    return state == "open"
+
+
+async def open_meetings(app: AppContext, session: AsyncSession, group_id: str) -> list[Meeting]:
+    upcoming = await session.scalars(
+        select(Meeting).where(Meeting.group_id == group_id, Meeting.ends_at > utcnow())
+    )
+    return [m for m in upcoming if open_now(app, m)]
 
 
 async def end_rooms(app: AppContext, meeting_ids: Iterable[str]) -> None:
+    """Ends these rooms at once: their meetings were called off while open."""
+    now_ms = int(time.time() * 1000)
+    for meeting_id in meeting_ids:
+        # Admission already refuses newcomers; if the log is down, the room ends on schedule.
+        await _tell(app, meeting_id, protocol.Close(cancelled=True), now_ms)
+
+
+async def pin_resources(
+    app: AppContext, meetings: Sequence[Meeting], resources: list[dict[str, Any]]
+) -> None:
+    """Gives open rooms the group's resources as they are now (crisis lines first)."""
+    command = protocol.SetResources(
+        resources=[
+            protocol.ResourceInfo(title=r["title"], url=r["url"], kind=r["kind"]) for r in resources
+        ]
+    )
+    for meeting in meetings:
+        await _tell(app, meeting.id, command, int(meeting.ends_at.timestamp() * 1000))
+
+
+async def _tell(app: AppContext, meeting_id: str, command: Any, ends_at_ms: int) -> None:
     if app.hub is None:
         return
-    for meeting_id in meeting_ids:
-        try:
-            await app.hub.end_room(meeting_id)
-        except LogUnavailable:
-            # Admission already refuses them; the room ends on its schedule instead.
-            log.warning("could not end the room of a called-off meeting (%s)", meeting_id)
+    try:
+        await app.hub.tell_room(meeting_id, command, ends_at_ms)
+    except LogUnavailable:
+        log.warning("could not tell an open room about a change (%s)", meeting_id)

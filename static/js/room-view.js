@@ -275,6 +275,12 @@ export class RoomView {
       case "help_requested":
         if (event.participant_id === this.you?.id) this.el.helpStatus.textContent = t("help.sent");
         break;
+      case "resources_changed":
+        if (!replay) {
+          this.resources = event.resources || [];
+          this.renderResources();
+        }
+        break;
       default:
         break;
     }

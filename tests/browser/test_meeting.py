@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -40,6 +41,17 @@ def test_a_facilitated_meeting_from_start_to_end(demo: Demo, people: People, sho
     attendees = (ash, lake, phone)
     for page in everyone:
         expect(page.locator("#participant-count")).to_have_text("4")
+
+    # The organiser pins a resource mid-meeting: it shows up at once, without a reload.
+    with httpx.Client(base_url=demo.url) as api:
+        login = dict(zip(("username", "password"), demo.organiser, strict=True))
+        api.post("/api/auth/login", json=login).raise_for_status()
+        group_id = api.get(f"/api/meetings/{demo.meeting_id}").json()["group_id"]
+        pinned = {"title": "Grounding exercise", "url": "https://example.org/", "kind": "article"}
+        api.post(f"/api/groups/{group_id}/resources", json=pinned).raise_for_status()
+    for page in attendees:
+        expect(page.locator("#resources li").last).to_contain_text("Grounding exercise")
+    expect(ash.locator("#resources li").first).to_contain_text("Crisis line")
 
     # Hands and the queue.
     ash.locator("#hand").click()

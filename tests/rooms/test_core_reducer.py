@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rooms import protocol as p
 from rooms import reducer, views
-from rooms.state import Room
+from rooms.state import ALL, Room
 from tests.rooms.test_core_support import HOUR_MS, START_MS, Meeting, config
 
 # Opening --------------------------------------------------------------------------
@@ -957,3 +957,17 @@ def test_two_rooms_fed_the_same_entries_say_exactly_the_same_bytes() -> None:
     assert first == second
     assert len(first) >= 15
     assert b'"type":"meeting_ended"' in first[-1]
+
+
+def test_resources_pinned_during_the_meeting_reach_everyone_and_late_joiners() -> None:
+    meeting, _, (ann, _, _) = group()
+    crisis = p.ResourceInfo(title="Crisis line", url="tel:116123", kind="crisis")
+    article = p.ResourceInfo(title="Grounding", url="https://example.org/g", kind="article")
+    meeting.ok(None, p.SetResources(resources=[crisis, article]))
+    changed = meeting.last("resources_changed")
+    assert changed.audience == ALL
+    assert changed.body["resources"][0] == {"title": "Crisis line", "url": "tel:116123",
+                                            "kind": "crisis"}  # fmt: skip
+    assert views.snapshot(meeting.room, ann)["resources"] == changed.body["resources"]
+    # The same list again changes nothing, so nobody is told twice.
+    assert meeting.ok(None, p.SetResources(resources=[crisis, article])).seq is None
