@@ -156,3 +156,29 @@ def _person(client: Client) -> dict[str, object]:
         "muted": False,
         "hand_raised": False,
     }
+
+
+async def test_changes_made_through_any_worker_reach_the_room_on_the_others(
+    cluster: Cluster,
+) -> None:
+    """The organiser's requests land on A, which has nobody in the room: the pinned
+    resource and the cancellation still reach the people on B and C."""
+    a, b, c = cluster.a, cluster.b, cluster.c
+    meeting = create_meeting(a)
+    host = await facilitator(b, meeting)
+    amber = await join(c, meeting, pseudonym="Amber Fox")
+    try:
+        crisis = {"title": "Crisis line", "url": "https://crisis.example/", "kind": "crisis"}
+        r = meeting.organiser.post(f"/api/groups/{meeting.group_id}/resources", json=crisis)
+        assert r.status_code == 201, r.text
+        for client in (host, amber):
+            changed = await client.wait_for("resources_changed")
+            assert [x["title"] for x in changed["resources"]] == ["Crisis line"]
+
+        r = meeting.organiser.patch(f"/api/meetings/{meeting.id}", json={"cancelled": True})
+        assert r.status_code == 200, r.text
+        for client in (host, amber):
+            assert (await client.wait_for("meeting_ended"))["by"] is None
+            assert await client.closed() == 1000
+    finally:
+        await close_all(host, amber)
