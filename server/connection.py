@@ -33,7 +33,6 @@ class _Close:
 
 class Connection:
     __slots__ = (
-        "closed",
         "closing",
         "conn_id",
         "last_seq",
@@ -62,10 +61,13 @@ class Connection:
         self.token_hash = ""
         self.pseudonym: str | None = None
         self.last_seq = 0
-        self.closed = False
         self.closing = asyncio.Event()
         self.queue: asyncio.Queue[str | tuple[str, ...] | _Close] = asyncio.Queue(max_frames)
         self.writer = asyncio.create_task(self._write(), name=f"writer {conn_id}")
+
+    @property
+    def closed(self) -> bool:
+        return self.closing.is_set()
 
     def rejoin_command(self) -> protocol.Join:
         """The join that brings this person back after the room's history was lost."""
@@ -106,7 +108,6 @@ class Connection:
         """Closes after the frames already queued have been sent."""
         if self.closed:
             return
-        self.closed = True
         self.closing.set()
         try:
             self.queue.put_nowait(_Close(code, reason))
@@ -114,7 +115,6 @@ class Connection:
             self._force_close(code, reason)
 
     def _force_close(self, code: int, reason: str) -> None:
-        self.closed = True
         self.closing.set()
         while not self.queue.empty():
             self.queue.get_nowait()
@@ -135,7 +135,6 @@ class Connection:
                 else:
                     await ws.send({"type": "websocket.send", "text": item})
         except Exception:
-            self.closed = True
             self.closing.set()
 
     async def finish(self) -> None:
