@@ -129,8 +129,7 @@ def _system(ctx: _Ctx, command: p.Command) -> p.Ok:
         config = _config(ctx.room)
         if command.resources != config.resources:
             ctx.room.config = msgspec.structs.replace(config, resources=command.resources)
-            resources = [msgspec.structs.asdict(r) for r in command.resources]
-            ctx.emit("resources_changed", {"resources": resources})
+            ctx.emit("resources_changed", {"resources": p.resource_dicts(command.resources)})
         return p.Ok()
     if isinstance(command, p.Close):
         if command.cancelled or ctx.at >= _config(ctx.room).ends_at_ms:

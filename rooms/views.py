@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rooms.protocol import iso
+from rooms.protocol import iso, resource_dicts
 from rooms.state import Event, Room
 
 
@@ -82,7 +82,7 @@ def snapshot(room: Room, viewer_id: str) -> dict[str, Any]:
             "ends_at": iso(floor.ends_at_ms),
         },
         "settings": room.settings.as_dict(),
-        "resources": [{"title": r.title, "url": r.url, "kind": r.kind} for r in config.resources],
+        "resources": resource_dicts(config.resources),
         "round": None if room.round is None else {"order": list(room.round.order)},
     }
     if is_facilitator(room, viewer_id):

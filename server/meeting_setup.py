@@ -108,10 +108,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 share_seconds=group.share_seconds,
                 crosstalk=group.crosstalk,
                 grace_seconds=settings.resume_grace_seconds,
-                resources=[
-                    protocol.ResourceInfo(title=r["title"], url=r["url"], kind=r["kind"])
-                    for r in resources
-                ],
+                resources=protocol.resource_infos(resources),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

@@ -56,11 +56,7 @@ async def pin_resources(
     app: AppContext, meetings: Sequence[Meeting], resources: list[dict[str, Any]]
 ) -> None:
     """Gives open rooms the group's resources as they are now (crisis lines first)."""
-    command = protocol.SetResources(
-        resources=[
-            protocol.ResourceInfo(title=r["title"], url=r["url"], kind=r["kind"]) for r in resources
-        ]
-    )
+    command = protocol.SetResources(resources=protocol.resource_infos(resources))
     for meeting in meetings:
         await _tell(app, meeting.id, command, int(meeting.ends_at.timestamp() * 1000))
 
