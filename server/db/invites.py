@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Invite, utcnow
@@ -17,11 +17,15 @@ def plausible_code(code: str) -> bool:
     return 0 < len(code) <= 200 and code.isascii()
 
 
+def _code_matches(group_id: str, code: str) -> ColumnElement[bool]:
+    return and_(Invite.group_id == group_id, Invite.code_hash == hash_secret(code))
+
+
 async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str | None:
     """Counts one use of a valid code; None when it was valid, else "invite_invalid".
 
     One conditional UPDATE, so two people racing for the last use cannot both win.
-    Commits the session (the use counts even if the join fails later).
+    Commits the session; a join that then fails gives the use back (refund_invite).
     """
     if not plausible_code(code):
         return "invite_invalid"
@@ -29,8 +33,7 @@ async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str 
     result = await session.execute(
         update(Invite)
         .where(
-            Invite.group_id == group_id,
-            Invite.code_hash == hash_secret(code),
+            _code_matches(group_id, code),
             Invite.revoked_at.is_(None),
             or_(Invite.expires_at.is_(None), Invite.expires_at > now),
             or_(Invite.max_uses.is_(None), Invite.use_count < Invite.max_uses),
@@ -44,16 +47,11 @@ async def redeem_invite(session: AsyncSession, group_id: str, code: str) -> str 
 
 async def refund_invite(session: AsyncSession, group_id: str, code: str) -> None:
     """Gives back the use counted for someone who never got in (the room was full or
-    locked, or they gave up choosing a name), so a single-use invite still works."""
-    if not plausible_code(code):
-        return
+    locked, or they gave up choosing a name), so a single-use invite still works.
+    Only ever called with a code redeem_invite accepted."""
     await session.execute(
         update(Invite)
-        .where(
-            Invite.group_id == group_id,
-            Invite.code_hash == hash_secret(code),
-            Invite.use_count > 0,
-        )
+        .where(_code_matches(group_id, code), Invite.use_count > 0)
         .values(use_count=Invite.use_count - 1)
         .execution_options(synchronize_session=False)
     )
