@@ -141,9 +141,18 @@ def organiser(server: Server) -> Iterator[httpx.Client]:
     client.close()
 
 
+@contextlib.contextmanager
+def running_server(tmp: Path, **env: str) -> Iterator[Server]:
+    """A `hearth serve` on a free port, its data and log under `tmp`, stopped afterwards."""
+    server = Server(free_port(), server_env(tmp / "data", **env), tmp / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def hearth_server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(free_port(), server_env(tmp_path / "data"), tmp_path / "server.log")
-    server.start()
-    yield server
-    server.stop()
+    with running_server(tmp_path) as server:
+        yield server

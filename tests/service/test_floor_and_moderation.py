@@ -6,25 +6,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import Server, running_server
 from tests.service.rooms import create_meeting
-from tests.services import free_port
 
 pytestmark = pytest.mark.service
 
 
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("floor")
-    srv = Server(free_port(), server_env(tmp / "data"), tmp / "server.log")
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path_factory.mktemp("floor")) as srv:
+        yield srv
 
 
 async def test_grant_revoke_and_lower_hand(server: Server, organiser: httpx.Client) -> None:

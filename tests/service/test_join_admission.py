@@ -9,16 +9,14 @@ import secrets
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from rooms.names import ENGLISH_ADJECTIVES, ENGLISH_NOUNS
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import Server, running_server
 from tests.service.rooms import create_meeting
-from tests.services import free_port
 from tests.wsclient import Client
 
 pytestmark = pytest.mark.service
@@ -26,11 +24,8 @@ pytestmark = pytest.mark.service
 
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("join-admission")
-    srv = Server(free_port(), server_env(tmp / "data"), tmp / "server.log")
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path_factory.mktemp("join-admission")) as srv:
+        yield srv
 
 
 async def refusal(url: str, **hello: Any) -> tuple[dict[str, Any], int | None]:

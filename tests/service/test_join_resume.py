@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import Server, running_server
 from tests.service.rooms import create_meeting
-from tests.services import free_port
 from tests.wsclient import Client
 
 pytestmark = pytest.mark.service
@@ -21,12 +19,10 @@ GRACE = 2
 
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("join-resume")
-    env = server_env(tmp / "data", HEARTH_RESUME_GRACE_SECONDS=str(GRACE))
-    srv = Server(free_port(), env, tmp / "server.log")
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(
+        tmp_path_factory.mktemp("join-resume"), HEARTH_RESUME_GRACE_SECONDS=str(GRACE)
+    ) as srv:
+        yield srv
 
 
 def token_of(client: Client) -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import websockets
 from websockets.frames import Frame, Opcode
 
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import Server, running_server
 from tests.service.rooms import Meeting, create_meeting
-from tests.services import free_port
 from tests.wsclient import Client
 
 pytestmark = pytest.mark.service
@@ -22,12 +20,8 @@ pytestmark = pytest.mark.service
 
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("limits")
-    env = server_env(tmp / "data", HEARTH_HELLO_TIMEOUT_SECONDS="1")
-    srv = Server(free_port(), env, tmp / "server.log")
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path_factory.mktemp("limits"), HEARTH_HELLO_TIMEOUT_SECONDS="1") as srv:
+        yield srv
 
 
 @pytest.fixture

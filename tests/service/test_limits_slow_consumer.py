@@ -5,13 +5,11 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import Server, server_env
+from tests.service.conftest import Server, running_server
 from tests.service.rooms import Meeting, create_meeting
-from tests.services import free_port
 from tests.wsclient import Client
 
 pytestmark = pytest.mark.service
@@ -22,17 +20,13 @@ TEXT = "x" * 1900
 
 @pytest.fixture(scope="module")
 def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("limits-slow")
-    env = server_env(
-        tmp / "data",
+    with running_server(
+        tmp_path_factory.mktemp("limits-slow"),
         HEARTH_SEND_QUEUE_FRAMES="16",
         HEARTH_RATE_LIMIT_COMMANDS="10000",  # the chatter may go fast here
         HEARTH_RESUME_GRACE_SECONDS=str(GRACE),
-    )
-    srv = Server(free_port(), env, tmp / "server.log")
-    srv.start()
-    yield srv
-    srv.stop()
+    ) as srv:
+        yield srv
 
 
 async def stalled(meeting: Meeting) -> Client:
