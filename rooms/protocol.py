@@ -195,11 +195,6 @@ class ResourceInfo(msgspec.Struct, frozen=True):
     kind: str
 
 
-def resource_infos(rows: list[dict[str, Any]]) -> list[ResourceInfo]:
-    """From the HTTP API's resource objects (their other keys, such as id, stay behind)."""
-    return [ResourceInfo(title=r["title"], url=r["url"], kind=r["kind"]) for r in rows]
-
-
 def resource_dicts(resources: list[ResourceInfo]) -> list[dict[str, str]]:
     """As clients see them, in `welcome` and `resources_changed`."""
     return [{"title": r.title, "url": r.url, "kind": r.kind} for r in resources]

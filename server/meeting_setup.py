@@ -15,6 +15,7 @@ from typing import Literal
 from rooms import protocol
 from server.context import AppContext
 from server.db.models import Group, Meeting, utcnow
+from server.db.resources import group_resources, room_resources
 
 
 def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
@@ -91,8 +92,6 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             if problem is not None:
                 return _refused("invite_invalid", "That invite is not valid (expired or used up).")
             redeemed = hello.invite
-        from server.api.groups import group_resources
-
         resources = await group_resources(session, group.id)
         setup = RoomSetup(
             config=protocol.RoomConfig(
@@ -108,7 +107,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 share_seconds=group.share_seconds,
                 crosstalk=group.crosstalk,
                 grace_seconds=settings.resume_grace_seconds,
-                resources=protocol.resource_infos(resources),
+                resources=room_resources(resources),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlsplit
 
 import msgspec
-from sqlalchemy import CursorResult, Result, case, delete, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,6 +32,7 @@ from server.api.live_rooms import end_rooms, open_meetings, pin_resources
 from server.context import AppContext, ctx
 from server.db.invites import plausible_code
 from server.db.models import Group, GroupFacilitator, Invite, Resource, User, utcnow
+from server.db.resources import group_resources
 from server.schedule import known_zone
 from server.security import hash_secret, new_code
 
@@ -407,16 +408,6 @@ def check_url(url: str) -> str:
     return url
 
 
-async def group_resources(session: AsyncSession, group_id: str) -> list[dict[str, Any]]:
-    """A group's resources, crisis lines first: for the public view and the room."""
-    resources = await session.scalars(
-        select(Resource)
-        .where(Resource.group_id == group_id)
-        .order_by(case((Resource.kind == "crisis", 0), else_=1), Resource.created_at, Resource.id)
-    )
-    return [resource_out(r) for r in resources]
-
-
 async def _pin_in_open_rooms(app: AppContext, session: AsyncSession, group_id: str) -> None:
     meetings = await open_meetings(app, session, group_id)
     if meetings:
@@ -446,7 +437,7 @@ async def list_resources(request: Request) -> Response:
     async with ctx(request).session() as session:
         user = await require_user(request, session)
         group = await group_for(session, user, request.path_params["id"], write=False)
-        return json_response(await group_resources(session, group.id))
+        return json_response([resource_out(r) for r in await group_resources(session, group.id)])
 
 
 async def delete_resource(request: Request) -> Response:

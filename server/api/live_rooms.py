@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import protocol
 from server.context import AppContext
-from server.db.models import Meeting, utcnow
+from server.db.models import Meeting, Resource, utcnow
+from server.db.resources import room_resources
 from server.log.base import LogUnavailable
 from server.schedule import status
 
@@ -53,10 +54,10 @@ async def end_rooms(app: AppContext, meeting_ids: Iterable[str]) -> None:
 
 
 async def pin_resources(
-    app: AppContext, meetings: Sequence[Meeting], resources: list[dict[str, Any]]
+    app: AppContext, meetings: Sequence[Meeting], resources: list[Resource]
 ) -> None:
     """Gives open rooms the group's resources as they are now (crisis lines first)."""
-    command = protocol.SetResources(resources=protocol.resource_infos(resources))
+    command = protocol.SetResources(resources=room_resources(resources))
     for meeting in meetings:
         await _tell(app, meeting.id, command, int(meeting.ends_at.timestamp() * 1000))
 

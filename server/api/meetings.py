@@ -22,11 +22,11 @@ from starlette.routing import BaseRoute, Route
 from server.api.access import group_for, is_facilitator
 from server.api.auth import require_user
 from server.api.errors import ApiError, forbidden, invalid, not_found
-from server.api.groups import group_resources
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now
 from server.context import ctx
 from server.db.models import Group, Meeting, User, utcnow
+from server.db.resources import group_resources
 from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
 
 RETENTION = (
@@ -339,7 +339,7 @@ async def public_meeting(request: Request) -> Response:
         }
         out["invite_required"] = group.visibility == "closed"
         out["resources"] = [
-            {k: r[k] for k in ("title", "url", "kind")}
+            {"title": r.title, "url": r.url, "kind": r.kind}
             for r in await group_resources(session, group.id)
         ]
         out["retention"] = RETENTION

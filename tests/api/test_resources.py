@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from server.api.groups import group_resources
+from server.api.groups import resource_out
 from server.context import AppContext
+from server.db.resources import group_resources
 
 GOOD_URLS = [
     "https://www.samaritans.org",
@@ -98,7 +99,7 @@ async def test_crisis_lines_come_first_then_by_creation(
         "Forum",
     ]
     async with context.session() as s:
-        assert await group_resources(s, gid) == listed
+        assert [resource_out(r) for r in await group_resources(s, gid)] == listed
         assert await group_resources(s, "nope") == []
     await organiser.put(f"/api/groups/{gid}/facilitators/fern")
     assert (await facilitator.get(url)).json() == listed
