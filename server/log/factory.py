@@ -1,0 +1,20 @@
+"""Picks the room log a deployment runs on: Redis when HEARTH_REDIS_URL is set, else memory."""
+
+from __future__ import annotations
+
+from server.config import Settings
+from server.log.base import RoomLog
+from server.log.memory import MemoryRoomLog
+
+
+def create_room_log(settings: Settings) -> RoomLog:
+    """A new, not yet started room log for these settings.
+
+    The Redis backend is imported only when it is used, so that a single-process
+    deployment never loads redis-py or reads append.lua.
+    """
+    if settings.redis_url:
+        from server.log.redis import RedisRoomLog
+
+        return RedisRoomLog(settings.redis_url)
+    return MemoryRoomLog()
