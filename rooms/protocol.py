@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from enum import IntEnum
+from typing import Annotated, Any, Literal, Protocol, get_args
 
 import msgspec
 
@@ -20,19 +21,21 @@ Pid = Annotated[str, msgspec.Meta(max_length=32)]
 Mid = Annotated[str, msgspec.Meta(max_length=32)]
 Note = Annotated[str, msgspec.Meta(max_length=500)]
 
-ERROR_CODES = (
+ErrorCode = Literal[
     "bad_request", "too_large", "rate_limited", "not_allowed", "not_your_turn", "muted",
     "slow_mode", "no_such_participant", "no_such_message", "queue_empty", "invite_required",
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
     "resume_failed", "hello_required", "unavailable",
-)  # fmt: skip
-EVENT_TYPES = (
+]  # fmt: skip
+EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed",
-)  # fmt: skip
+]  # fmt: skip
+ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
@@ -41,8 +44,23 @@ COMMAND_TYPES = (
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
 
+class CloseCode(IntEnum):
+    """Every WebSocket close code the server sends, as docs/protocol.md lists them."""
+
+    NORMAL = 1000  # left, or the meeting ended
+    TOO_BIG = 1009
+    RESTARTING = 1012
+    TRY_AGAIN = 1013  # the room log is unreachable, or the client read too slowly
+    HELLO = 4400
+    FORBIDDEN = 4403
+    NOT_FOUND = 4404
+    NOT_OPEN = 4409
+    HISTORY_LOST = 4410
+    FLOOD = 4429
+
+
 class ProtocolError(Exception):
-    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str, request_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -284,8 +302,11 @@ class Ok:
 
 @dataclass(frozen=True, slots=True)
 class Err:
-    code: str
+    code: ErrorCode
     message: str
+
+
+Outcome = Ok | Err
 
 
 # Encoding and decoding -----------------------------------------------------------
@@ -353,7 +374,18 @@ def iso(at_ms: int) -> str:
     )
 
 
-def encode_event(event: Any) -> bytes:
+class _EventLike(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at_ms(self) -> int: ...
+    @property
+    def body(self) -> dict[str, Any]: ...
+
+
+def encode_event(event: _EventLike) -> bytes:
     """The event's frame: `type`, `seq`, `at`, then its fields. Encoded once per worker."""
     return _encoder.encode(
         {"type": event.type, "seq": event.seq, "at": iso(event.at_ms), **event.body}

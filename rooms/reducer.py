@@ -7,9 +7,8 @@ the log, randomness is a seed carried in the command.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -31,31 +30,69 @@ from rooms.state import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Greet:
+    """The shell sends this participant a full `welcome`: a facilitator let it in."""
+
+    participant_id: str
+    after_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """The shell closes this participant's connection (everyone's when None), after
+    sending `error` when there is one: the room decides who is out, the shell only
+    carries it out, right after the event numbered `after_seq`."""
+
+    participant_id: str | None
+    code: p.CloseCode
+    reason: str
+    error: p.Err | None
+    after_seq: int
+
+
+Effect = Greet | Closing
+
+
 @dataclass(slots=True)
 class Result:
     events: list[Event] = field(default_factory=list)
-    outcome: p.Ok | p.Err = field(default_factory=p.Ok)
+    outcome: p.Outcome = field(default_factory=p.Ok)
+    effects: list[Effect] = field(default_factory=list)
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: p.ErrorCode, message: str) -> None:
         self.code = code
         self.message = message
 
 
 class _Ctx:
-    """Collects the events of one entry, numbering them from the room's counter."""
+    """Collects the events and effects of one entry, numbering events from the room's counter."""
 
-    __slots__ = ("at", "events", "room")
+    __slots__ = ("at", "effects", "events", "room")
 
     def __init__(self, room: Room, at_ms: int) -> None:
         self.room = room
         self.at = at_ms
         self.events: list[Event] = []
+        self.effects: list[Effect] = []
 
-    def emit(self, type_: str, body: dict[str, Any], audience: Audience = ALL) -> None:
+    def emit(self, type_: p.EventType, body: dict[str, Any], audience: Audience = ALL) -> None:
         self.room.event_seq += 1
         self.events.append(Event(self.room.event_seq, self.at, type_, body, audience))
+
+    def greet(self, participant_id: str) -> None:
+        self.effects.append(Greet(participant_id, self.room.event_seq))
+
+    def close(
+        self,
+        participant_id: str | None,
+        code: p.CloseCode,
+        reason: str,
+        error: p.Err | None = None,
+    ) -> None:
+        self.effects.append(Closing(participant_id, code, reason, error, self.room.event_seq))
 
 
 def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
@@ -73,10 +110,10 @@ def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
         else:
             outcome = _client(ctx, submission.actor, command)
     except _Refused as refusal:
-        return Result(ctx.events, p.Err(refusal.code, refusal.message))
+        return Result(ctx.events, p.Err(refusal.code, refusal.message), ctx.effects)
     if isinstance(outcome, p.Ok) and outcome.seq is None and ctx.events:
         outcome = p.Ok(ctx.events[0].seq, outcome.participant_id, outcome.waiting)
-    return Result(ctx.events, outcome)
+    return Result(ctx.events, outcome, ctx.effects)
 
 
 # System commands ------------------------------------------------------------------
@@ -202,17 +239,61 @@ def _client(ctx: _Ctx, actor: str, command: p.Command) -> p.Ok:
         return p.Ok()
     if person.status == "waiting":
         raise _Refused("not_allowed", "Wait for a facilitator to let you in.")
-    handler = _ATTENDEE.get(type(command))
-    if handler is None:
-        handler = _FACILITATOR.get(type(command))
-        if handler is None:
-            raise _Refused("bad_request", "Not a room command.")
-        if person.role != "facilitator":
-            raise _Refused("not_allowed", "Only a facilitator may do that.")
-    return handler(ctx, person, command)
+    if isinstance(command, _FACILITATOR_ONLY) and person.role != "facilitator":
+        raise _Refused("not_allowed", "Only a facilitator may do that.")
+    match command:
+        case p.Say():
+            return _say(ctx, person, command)
+        case p.RaiseHand():
+            return _raise_hand(ctx, person)
+        case p.LowerHand():
+            _drop_hand(ctx, person)
+            return p.Ok()
+        case p.Yield():
+            return _yield(ctx, person)
+        case p.Pass():
+            return _pass(ctx, person)
+        case p.React():
+            return _react(ctx, person, command)
+        case p.Help():
+            return _help(ctx, person, command)
+        case p.Report():
+            return _report(ctx, command)
+        case p.Grant():
+            return _grant(ctx, command)
+        case p.Revoke():
+            return _revoke(ctx)
+        case p.StartRound():
+            return _start_round(ctx)
+        case p.EndRound():
+            return _end_round(ctx)
+        case p.Mute():
+            return _mute(ctx, person, command)
+        case p.Unmute():
+            return _unmute(ctx, person, command)
+        case p.Remove():
+            return _remove(ctx, command)
+        case p.Delete():
+            return _delete(ctx, person, command)
+        case p.Admit():
+            return _admit(ctx, command)
+        case p.Deny():
+            return _deny(ctx, command)
+        case p.SettingsChange():
+            return _settings(ctx, command)
+        case p.End():
+            _end(ctx, person.id)
+            return p.Ok()
+    raise _Refused("bad_request", "Not a room command.")
 
 
-def _say(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+_FACILITATOR_ONLY = (
+    p.Grant, p.Revoke, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove, p.Delete,
+    p.Admit, p.Deny, p.SettingsChange, p.End,
+)  # fmt: skip
+
+
+def _say(ctx: _Ctx, person: Participant, command: p.Say) -> p.Ok:
     room = ctx.room
     facilitator = person.role == "facilitator"
     if person.muted:
@@ -252,7 +333,7 @@ def _say(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _raise_hand(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _raise_hand(ctx: _Ctx, person: Participant) -> p.Ok:
     room = ctx.room
     if person.muted:
         raise _Refused("muted", "You are muted.")
@@ -265,12 +346,7 @@ def _raise_hand(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _lower_hand(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
-    _drop_hand(ctx, person)
-    return p.Ok()
-
-
-def _yield(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _yield(ctx: _Ctx, person: Participant) -> p.Ok:
     if ctx.room.floor is None or ctx.room.floor.participant_id != person.id:
         raise _Refused("not_your_turn", "You do not have the floor.")
     _release(ctx, "yielded")
@@ -278,7 +354,7 @@ def _yield(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _pass(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _pass(ctx: _Ctx, person: Participant) -> p.Ok:
     room = ctx.room
     if room.floor is None or room.floor.participant_id != person.id or room.round is None:
         raise _Refused("not_your_turn", "You can pass only on your turn in a round.")
@@ -287,7 +363,7 @@ def _pass(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _react(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _react(ctx: _Ctx, person: Participant, command: p.React) -> p.Ok:
     message = _message(ctx.room, command.message_id)
     voters = message.reactions.setdefault(command.emoji, set())
     if person.id not in voters:
@@ -299,7 +375,7 @@ def _react(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _help(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _help(ctx: _Ctx, person: Participant, command: p.Help) -> p.Ok:
     if person.role == "facilitator":
         raise _Refused("not_allowed", "Help requests go to facilitators.")
     body = {"participant_id": person.id, "pseudonym": person.pseudonym, "note": command.note}
@@ -307,7 +383,7 @@ def _help(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _report(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _report(ctx: _Ctx, command: p.Report) -> p.Ok:
     message = _message(ctx.room, command.message_id)
     ctx.room.counter_reports += 1
     body = {
@@ -320,7 +396,7 @@ def _report(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _grant(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _grant(ctx: _Ctx, command: p.Grant) -> p.Ok:
     room = ctx.room
     if command.participant_id is None:
         queue = room.queue()
@@ -335,7 +411,7 @@ def _grant(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _revoke(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _revoke(ctx: _Ctx) -> p.Ok:
     if ctx.room.floor is None:
         raise _Refused("not_allowed", "Nobody has the floor.")
     _release(ctx, "revoked")
@@ -343,7 +419,7 @@ def _revoke(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _start_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _start_round(ctx: _Ctx) -> p.Ok:
     room = ctx.room
     order = [x.id for x in sorted(room.present(), key=lambda x: x.order)
              if x.role == "attendee" and not x.muted]  # fmt: skip
@@ -359,7 +435,7 @@ def _start_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _end_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _end_round(ctx: _Ctx) -> p.Ok:
     room = ctx.room
     if room.round is None:
         raise _Refused("not_allowed", "No round is going on.")
@@ -370,7 +446,7 @@ def _end_round(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _mute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _mute(ctx: _Ctx, person: Participant, command: p.Mute) -> p.Ok:
     target = _present(ctx.room, command.participant_id)
     if target.role == "facilitator":
         raise _Refused("not_allowed", "Facilitators cannot be muted.")
@@ -384,7 +460,7 @@ def _mute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _unmute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _unmute(ctx: _Ctx, person: Participant, command: p.Unmute) -> p.Ok:
     target = _present(ctx.room, command.participant_id)
     if target.muted:
         target.muted = False
@@ -392,7 +468,7 @@ def _unmute(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _remove(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _remove(ctx: _Ctx, command: p.Remove) -> p.Ok:
     target = ctx.room.participants.get(command.participant_id)
     if target is None or target.status == "gone":
         raise _Refused("no_such_participant", "No such participant.")
@@ -403,7 +479,7 @@ def _remove(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _delete(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _delete(ctx: _Ctx, person: Participant, command: p.Delete) -> p.Ok:
     message = _message(ctx.room, command.message_id)
     message.deleted = True
     message.text = ""
@@ -411,22 +487,29 @@ def _delete(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
     return p.Ok()
 
 
-def _admit(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _admit(ctx: _Ctx, command: p.Admit) -> p.Ok:
     target = _waiting(ctx.room, command.participant_id)
     target.status = "in"
     ctx.emit("admitted", {"participant_id": target.id}, only(target.id))
+    ctx.greet(target.id)
     ctx.emit("joined", {"participant": target.public()})
     return p.Ok()
 
 
-def _deny(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _deny(ctx: _Ctx, command: p.Deny) -> p.Ok:
     target = _waiting(ctx.room, command.participant_id)
     target.status = "gone"
     ctx.emit("denied", {"participant_id": target.id}, facilitators_and(target.id))
+    ctx.close(
+        target.id,
+        p.CloseCode.FORBIDDEN,
+        "denied",
+        p.Err("denied", "A facilitator did not admit you."),
+    )
     return p.Ok()
 
 
-def _settings(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
+def _settings(ctx: _Ctx, command: p.SettingsChange) -> p.Ok:
     s = ctx.room.settings
     for name in (
         "crosstalk",
@@ -441,31 +524,6 @@ def _settings(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
             setattr(s, name, value)
     ctx.emit("settings_changed", {"settings": s.as_dict()})
     return p.Ok()
-
-
-def _end_meeting(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
-    _end(ctx, person.id)
-    return p.Ok()
-
-
-def _stats(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
-    return p.Ok()
-
-
-def _ping(ctx: _Ctx, person: Participant, command: Any) -> p.Ok:
-    return p.Ok()
-
-
-Handler = Callable[[_Ctx, Participant, Any], p.Ok]
-_ATTENDEE: dict[type, Handler] = {
-    p.Say: _say, p.RaiseHand: _raise_hand, p.LowerHand: _lower_hand, p.Yield: _yield,
-    p.Pass: _pass, p.React: _react, p.Help: _help, p.Report: _report, p.Ping: _ping,
-}  # fmt: skip
-_FACILITATOR: dict[type, Handler] = {
-    p.Grant: _grant, p.Revoke: _revoke, p.StartRound: _start_round, p.EndRound: _end_round,
-    p.Mute: _mute, p.Unmute: _unmute, p.Remove: _remove, p.Delete: _delete, p.Admit: _admit,
-    p.Deny: _deny, p.SettingsChange: _settings, p.End: _end_meeting, p.Stats: _stats,
-}  # fmt: skip
 
 
 # Shared steps ------------------------------------------------------------------------
@@ -552,7 +610,7 @@ def _next_in_round(ctx: _Ctx, start: bool = False) -> None:
     ctx.emit("round_ended", {})
 
 
-def _depart(ctx: _Ctx, person: Participant, reason: str) -> None:
+def _depart(ctx: _Ctx, person: Participant, reason: Literal["left", "removed", "timeout"]) -> None:
     room = ctx.room
     waiting = person.status == "waiting"
     if room.floor is not None and room.floor.participant_id == person.id:
@@ -561,10 +619,13 @@ def _depart(ctx: _Ctx, person: Participant, reason: str) -> None:
         _next_in_round(ctx)
     person.status = "gone"
     person.hand_raised_at = None
-    if waiting:
-        ctx.emit("left", {"participant_id": person.id, "reason": reason}, FACILITATORS)
-        return
-    ctx.emit("left", {"participant_id": person.id, "reason": reason})
+    body = {"participant_id": person.id, "reason": reason}
+    ctx.emit("left", body, FACILITATORS if waiting else ALL)
+    if reason == "removed":
+        refusal = p.Err("removed", "A facilitator removed you from this meeting.")
+        ctx.close(person.id, p.CloseCode.FORBIDDEN, "removed", refusal)
+    else:
+        ctx.close(person.id, p.CloseCode.NORMAL, "left")
 
 
 def _end(ctx: _Ctx, by: str | None) -> None:
@@ -573,8 +634,8 @@ def _end(ctx: _Ctx, by: str | None) -> None:
         _release(ctx, "revoked")
     room.round = None
     room.ended = True
-    room.ended_by = by
     ctx.emit("meeting_ended", {"by": by})
+    ctx.close(None, p.CloseCode.NORMAL, "meeting ended")
 
 
 # Timers --------------------------------------------------------------------------------

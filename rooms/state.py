@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rooms.protocol import RoomConfig
+from rooms.protocol import EventType, RoomConfig
 
 Role = Literal["attendee", "facilitator"]
 Status = Literal["in", "waiting", "gone"]
@@ -103,7 +103,7 @@ class Message:
 class Event:
     seq: int
     at_ms: int
-    type: str
+    type: EventType
     body: dict[str, Any]
     audience: Audience
 
@@ -122,7 +122,6 @@ class Room:
     messages: dict[str, Message] = field(default_factory=dict)
     removed_tokens: set[str] = field(default_factory=set)
     ended: bool = False
-    ended_by: str | None = None
     event_seq: int = 0
     counter_participants: int = 0
     counter_messages: int = 0

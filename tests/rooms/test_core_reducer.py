@@ -538,7 +538,6 @@ def test_speaker_stats_count_shares_and_seconds() -> None:
     meeting.ok(ann, p.Leave())  # people who shared stay in the stats after leaving
     stats = {x["participant_id"]: x for x in views.speaker_stats(meeting.room, meeting.now)}
     assert (stats[ann]["shares"], stats[ann]["seconds"]) == (2, 85)
-    assert meeting.ok(host, p.Stats()).seq is None
 
 
 # Crosstalk ------------------------------------------------------------------------
@@ -826,10 +825,14 @@ def test_help_requests_are_seen_by_facilitators_and_the_asker_only() -> None:
     assert meeting.refused(host, p.Help()) == "not_allowed"
 
 
-def test_ping_is_answered_without_an_event() -> None:
-    meeting, _, (ann, _, _) = group()
-    assert meeting.ok(ann, p.Ping()) == p.Ok()
+def test_ping_and_stats_never_belong_in_the_log() -> None:
+    """The shell answers both itself; one in the log is a bug, refused without an event."""
+    meeting, host, (ann, _, _) = group()
+    before = meeting.seq
+    assert meeting.refused(ann, p.Ping()) == "bad_request"
+    assert meeting.refused(host, p.Stats()) == "bad_request"
     assert meeting.refused("p99", p.Ping()) == "not_allowed"
+    assert meeting.since(before) == []
 
 
 # Presence -------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Meeting:
     now: int = START_MS
     events: list[Event] = field(default_factory=list)
     outcomes: list[p.Ok | p.Err] = field(default_factory=list)
+    effects: list[reducer.Effect] = field(default_factory=list)
     _conns: int = 0
     _seeds: int = 0
 
@@ -61,6 +62,7 @@ class Meeting:
         result = reducer.apply(self.room, p.Submission(actor, "w1", command), self.now)
         self.events.extend(result.events)
         self.outcomes.append(result.outcome)
+        self.effects.extend(result.effects)
         return result
 
     def system(self, command: p.Command) -> p.Ok | p.Err:

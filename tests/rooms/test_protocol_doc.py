@@ -20,6 +20,16 @@ def test_every_type_and_code_is_documented() -> None:
     assert missing == []
 
 
+def test_every_close_code_is_in_the_close_code_table() -> None:
+    rows = {
+        (int(cells[1]), cells[2].strip("`"))
+        for line in DOC.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.split("|")])[1].isdigit()
+    }
+    assert rows == {(code.value, code.name.lower()) for code in protocol.CloseCode}
+
+
 def test_every_client_frame_type_is_listed_in_command_types() -> None:
     tags = {cls.__struct_config__.tag for cls in protocol.ClientFrame.__args__}
     assert tags == set(protocol.COMMAND_TYPES)
