@@ -16,18 +16,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.api import auth, catalogue, groups, meetings
-from server.api.errors import (
-    ApiError,
-    api_error_handler,
-    error_body,
-    http_exception_handler,
-    server_error_handler,
-)
+from server.api.errors import ApiError, error_body
+from server.api.handlers import api_error_handler, http_exception_handler, server_error_handler
 from server.api.jsonio import json_response
 from server.config import Settings
 from server.context import AppContext, ctx
 from server.db.engine import create_engine, sessionmaker
 from server.db.migrate import upgrade
+from server.hub import Hub
 from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
 
@@ -90,14 +86,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        from server.hub import Hub
-
         context.engine = create_engine(settings)
         if migrate:
             await upgrade(context.engine)
         context.db = sessionmaker(context.engine)
         context.signer = Signer(settings.resolved_secret_key())
-        context.hub = await Hub.start(context)
+        context.hub = await Hub.start(settings)
         try:
             yield
         finally:

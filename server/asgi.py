@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from starlette.applications import Starlette
 
 from server.app import create_app
@@ -11,5 +9,5 @@ from server.config import Settings
 
 
 def create() -> Starlette:
-    migrate = os.environ.get("HEARTH_MIGRATE_ON_START", "1") != "0"
-    return create_app(Settings.from_env(), migrate=migrate)
+    settings = Settings.from_env()
+    return create_app(settings, migrate=settings.migrate_on_start)

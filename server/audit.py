@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from rooms import protocol
 from rooms.state import Room
@@ -26,7 +25,9 @@ AUDITED: dict[type, str] = {
 }
 
 
-def audit_row(room: Room, meeting_id: str, actor_id: str, command: Any) -> AuditEntry | None:
+def audit_row(
+    room: Room, meeting_id: str, actor_id: str, command: protocol.ClientFrame
+) -> AuditEntry | None:
     action = AUDITED.get(type(command))
     if action is None:
         return None

@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.config.dictConfig(log_config(os.environ.get("HEARTH_LOG_LEVEL", "info") or "info"))
+    logging.config.dictConfig(log_config(Settings.log_level_from_env()))
     result: int = args.func(args)
     return result
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -68,7 +68,8 @@ class Settings:
     login_failures_allowed: int = 5
     login_failure_window_seconds: int = 300
     facilitator_token_seconds: int = 12 * 3600
-    extra: dict[str, str] = field(default_factory=dict)
+    # Set by `hearth serve` for its workers: it has migrated the database already.
+    migrate_on_start: bool = True
 
     @property
     def effective_database_url(self) -> str:
@@ -118,7 +119,16 @@ class Settings:
             ),
             send_queue_frames=_int(env, "HEARTH_SEND_QUEUE_FRAMES", 256, 8, 100_000),
             login_failures_allowed=_int(env, "HEARTH_LOGIN_FAILURES_ALLOWED", 5, 1, 1000),
+            migrate_on_start=_bool(env, "HEARTH_MIGRATE_ON_START", True),
         )
+
+    @staticmethod
+    def log_level_from_env(env: Mapping[str, str] | None = None) -> str:
+        """The log level to set up logging with before the settings are read (and
+        perhaps refused): a bad value falls back to info, and from_env names it."""
+        env = os.environ if env is None else env
+        level = env.get("HEARTH_LOG_LEVEL", "").strip().lower()
+        return level if level in {"debug", "info", "warning", "error", "critical"} else "info"
 
     def resolved_secret_key(self) -> str:
         """The signing key: HEARTH_SECRET_KEY, else one kept in the data directory.

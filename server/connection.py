@@ -22,8 +22,6 @@ from rooms import protocol
 
 log = logging.getLogger("hearth.ws")
 
-CLOSE_SLOW_CONSUMER = 1013  # "try again later": the client resumes with last_seq
-
 
 @dataclass(frozen=True, slots=True)
 class _Close:
@@ -92,7 +90,7 @@ class Connection:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             log.info("closing a connection that stopped reading (%s)", self.meeting_id)
-            self._force_close(CLOSE_SLOW_CONSUMER, "too slow")
+            self._force_close(protocol.CloseCode.TRY_AGAIN, "too slow")  # it resumes with last_seq
             return False
         return True
 
@@ -104,7 +102,7 @@ class Connection:
             return self.send(frames[0])
         return self.send(tuple(frames))
 
-    def close(self, code: int = 1000, reason: str = "") -> None:
+    def close(self, code: int = protocol.CloseCode.NORMAL, reason: str = "") -> None:
         """Closes after the frames already queued have been sent."""
         if self.closed:
             return

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 
 from server.config import Settings
+from server.hub import Hub
 from server.security import Signer
-
-if TYPE_CHECKING:
-    from server.hub import Hub
 
 
 @dataclass
@@ -22,7 +19,6 @@ class AppContext:
     db: async_sessionmaker[AsyncSession] | None = None
     signer: Signer | None = None
     hub: Hub | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def session(self) -> AsyncSession:
         assert self.db is not None, "the database opens in the lifespan"

@@ -1,9 +1,11 @@
-"""Per worker: room replicas, local connections per room, and the fan-out.
+"""Per worker: room replicas, local connections per room, and the tasks that keep them.
 
 Every command goes through the room log; every worker holding a connection in a
 room applies the log's entries to its own replica, in seq order, with the pure
 reducer, and sends the resulting events to its own connections. The worker that
 appended a command also resolves the command's ack or error from the outcome.
+The hub owns every background task: heartbeat, resyncs, each room's timers and
+the release of rooms nobody here needs any more.
 """
 
 from __future__ import annotations
@@ -13,18 +15,19 @@ import contextlib
 import itertools
 import logging
 import secrets
-import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rooms import protocol
+from server import frames
+from server.clock import now_ms
+from server.config import Settings
 from server.connection import Connection
 from server.log.base import LogEntry, LogUnavailable, RoomLog
-from server.meeting_setup import RoomSetup, log_ttl_seconds
-from server.replica import CLOSE_HISTORY_LOST, Outcome, Replica, reply_frame
-
-if TYPE_CHECKING:
-    from server.context import AppContext
+from server.log.factory import create_room_log
+from server.replica import Replica
+from server.room_setup import RoomSetup, log_ttl_seconds
 
 log = logging.getLogger("hearth.hub")
 
@@ -42,7 +45,7 @@ class _Pending:
     error at that moment, so it is ordered right after the command's own events.
     """
 
-    future: asyncio.Future[Outcome]
+    future: asyncio.Future[protocol.Outcome]
     connection: Connection | None
     last_seq: int
     joining: bool
@@ -50,44 +53,32 @@ class _Pending:
 
 
 class Hub:
-    def __init__(self, context: AppContext, room_log: RoomLog) -> None:
-        self.context = context
-        self.settings = context.settings
+    def __init__(self, settings: Settings, room_log: RoomLog) -> None:
+        self.settings = settings
         self.log = room_log
         self.worker_id = secrets.token_hex(4)
         self.replicas: dict[str, Replica] = {}
         self._opening: dict[str, asyncio.Task[Replica]] = {}
         self._pending: dict[str, _Pending] = {}
+        self._timers: dict[str, asyncio.Task[None]] = {}
+        self._releases: dict[str, asyncio.Task[None]] = {}
         self._counter = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
 
     @classmethod
-    async def start(cls, context: AppContext) -> Hub:
-        settings = context.settings
-        room_log: RoomLog
-        if settings.redis_url:
-            from server.log.redis import RedisRoomLog
-
-            room_log = RedisRoomLog(settings.redis_url)
-        else:
-            from server.log.memory import MemoryRoomLog
-
-            room_log = MemoryRoomLog()
-        hub = cls(context, room_log)
-        reconnect_hooks = getattr(room_log, "on_reconnect", None)
-        if reconnect_hooks is not None:
-            reconnect_hooks.append(hub._resync_all)
-        await room_log.start(hub._deliver)
+    async def start(cls, settings: Settings, room_log: RoomLog | None = None) -> Hub:
+        hub = cls(settings, room_log or create_room_log(settings))
+        hub.log.on_reconnect(hub.resync_all)
+        await hub.log.start(hub._deliver)
         hub.spawn(hub._heartbeat(), "heartbeat")
         return hub
 
     async def stop(self) -> None:
         self._closing = True
         for replica in list(self.replicas.values()):
-            replica.stop()
             for conn in list(replica.connections.values()):
-                conn.close(1012, "server restarting")
+                conn.close(protocol.CloseCode.RESTARTING, "server restarting")
                 with contextlib.suppress(Exception):
                     await conn.finish()
         for task in list(self._tasks):
@@ -104,7 +95,7 @@ class Hub:
     def new_conn_id(self) -> str:
         return f"{self.worker_id}.{next(self._counter)}"
 
-    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -113,7 +104,13 @@ class Hub:
     # Rooms -----------------------------------------------------------------
 
     async def room(self, setup: RoomSetup) -> Replica:
-        """The replica of a meeting's room, subscribed, caught up and opened."""
+        """The replica of a meeting's room, subscribed, caught up and opened.
+
+        Raises LogUnavailable when the log does not answer in time.
+        """
+        release = self._releases.pop(setup.meeting_id, None)
+        if release is not None:
+            release.cancel()
         replica = self.replicas.get(setup.meeting_id)
         if replica is not None and replica.ready:
             return replica
@@ -122,13 +119,16 @@ class Hub:
             task = asyncio.create_task(self._open(setup))
             self._opening[setup.meeting_id] = task
             task.add_done_callback(lambda _t: self._opening.pop(setup.meeting_id, None))
-        return await asyncio.shield(task)
+        try:
+            return await asyncio.shield(task)
+        except TimeoutError:
+            raise LogUnavailable("the room did not open in time") from None
 
     async def _open(self, setup: RoomSetup) -> Replica:
         meeting_id = setup.meeting_id
         replica = self.replicas.get(meeting_id)
         if replica is None:
-            replica = Replica(self, setup)
+            replica = Replica(setup)
             self.replicas[meeting_id] = replica
         await self.log.subscribe(meeting_id)
         await self.resync(replica)
@@ -136,7 +136,8 @@ class Hub:
             await self.append(meeting_id, replica.open_submission(), setup.ttl_seconds())
             await replica.wait_opened(OUTCOME_TIMEOUT)
         replica.ready = True
-        replica.start_timers()
+        if meeting_id not in self._timers:
+            self._timers[meeting_id] = self.spawn(self._run_timers(replica), f"timers {meeting_id}")
         return replica
 
     async def resync(self, replica: Replica) -> None:
@@ -184,13 +185,14 @@ class Hub:
                 outcome = await self.submit(
                     replica, None, conn.rejoin_command(), conn, joining=True
                 )
-                if not outcome.ok:
-                    conn.close(CLOSE_HISTORY_LOST, "history lost")
+                if isinstance(outcome, protocol.Err):
+                    conn.close(protocol.CloseCode.HISTORY_LOST, "history lost")
         except (LogUnavailable, TimeoutError):
             for conn in connections:
-                conn.close(CLOSE_HISTORY_LOST, "history lost")
+                conn.close(protocol.CloseCode.HISTORY_LOST, "history lost")
 
-    def _resync_all(self) -> None:
+    def resync_all(self) -> None:
+        """After the log reconnected: every replica may have missed deliveries."""
         for replica in list(self.replicas.values()):
             self.spawn(self._safe_resync(replica), f"resync {replica.meeting_id}")
 
@@ -223,20 +225,54 @@ class Hub:
                 log.exception("heartbeat failed")
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
+    async def _run_timers(self, replica: Replica) -> None:
+        """Appends a room's due timer entries (share expiry, grace timeouts, the end).
+
+        Every worker holding the room does this; the reducer ignores the duplicates.
+        """
+        changed = replica.changed
+        while True:
+            changed.clear()
+            deadline = replica.next_deadline_ms()
+            now = now_ms()
+            if deadline is None:
+                await changed.wait()
+                continue
+            if deadline > now:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), (deadline - now) / 1000)
+                continue
+            progressed = False
+            for command in replica.due_commands(now):
+                try:
+                    outcome = await self.submit(replica, None, command)
+                    progressed = progressed or outcome_seq(outcome) is not None
+                except LogUnavailable:
+                    await asyncio.sleep(1)
+            # Nothing happened: this worker's clock runs ahead of the log's. Back off.
+            await asyncio.sleep(0.05 if progressed else 0.5)
+
     def release(self, replica: Replica) -> None:
         """Forgets a room once no local connection needs it (after a grace period)."""
         if replica.connections or self._closing:
             return
+        meeting_id = replica.meeting_id
 
         async def later() -> None:
             await asyncio.sleep(self.settings.resume_grace_seconds + 5)
-            if not replica.connections and self.replicas.get(replica.meeting_id) is replica:
-                replica.stop()
-                del self.replicas[replica.meeting_id]
+            if not replica.connections and self.replicas.get(meeting_id) is replica:
+                self._releases.pop(meeting_id, None)
+                timers = self._timers.pop(meeting_id, None)
+                if timers is not None:
+                    timers.cancel()
+                del self.replicas[meeting_id]
                 with contextlib.suppress(LogUnavailable):
-                    await self.log.unsubscribe(replica.meeting_id)
+                    await self.log.unsubscribe(meeting_id)
 
-        replica.schedule_release(self.spawn(later(), f"release {replica.meeting_id}"))
+        previous = self._releases.pop(meeting_id, None)
+        if previous is not None:
+            previous.cancel()
+        self._releases[meeting_id] = self.spawn(later(), f"release {meeting_id}")
 
     # Log -------------------------------------------------------------------
 
@@ -246,7 +282,9 @@ class Hub:
         except TimeoutError:
             raise LogUnavailable("the room log did not answer in time") from None
 
-    async def tell_room(self, meeting_id: str, command: Any, ends_at_ms: int) -> None:
+    async def tell_room(
+        self, meeting_id: str, command: protocol.SystemCommand, ends_at_ms: int
+    ) -> None:
         """Appends a system command from outside the room (the HTTP API): every worker
         with people in the room applies it, whether or not this one has a replica."""
         payload = protocol.encode_submission(
@@ -259,16 +297,19 @@ class Hub:
         self,
         replica: Replica,
         actor: str | None,
-        command: Any,
+        command: protocol.Command,
         connection: Connection | None = None,
         last_seq: int = 0,
         *,
         joining: bool = False,
         request_id: str | None = None,
-    ) -> Outcome:
-        """Appends a command and waits for this worker's replica to apply it."""
+    ) -> protocol.Outcome:
+        """Appends a command and waits for this worker's replica to apply it.
+
+        Raises LogUnavailable when the log does not take it or deliver it in time.
+        """
         origin = f"{self.worker_id}:{next(self._counter)}"
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[protocol.Outcome] = asyncio.get_running_loop().create_future()
         self._pending[origin] = _Pending(future, connection, last_seq, joining, request_id)
         try:
             payload = replica.submission(actor, origin, command)
@@ -305,7 +346,7 @@ class Hub:
             if conn is not None and pending.joining:
                 replica.attach(conn, outcome, pending.last_seq)
             elif conn is not None:
-                conn.send(reply_frame(outcome, pending.request_id))
+                conn.send(frames.reply(outcome, pending.request_id))
             pending.future.set_result(outcome)
         replica.flush_closes()
         if replica.ended:
@@ -315,6 +356,7 @@ class Hub:
         with contextlib.suppress(LogUnavailable):
             await self.log.expire(meeting_id, self.settings.room_retention_seconds)
 
-    @staticmethod
-    def now_ms() -> int:
-        return int(time.time() * 1000)
+
+def outcome_seq(outcome: protocol.Outcome) -> int | None:
+    """The seq of the first event a command caused; None for a refusal or no event."""
+    return outcome.seq if isinstance(outcome, protocol.Ok) else None

@@ -1,56 +1,39 @@
 """A worker's replica of one room: the pure state, its event history and local connections.
 
-Only this module talks to the room core (rooms/): it applies log entries with the
-reducer, encodes each event once, and hands the same frame to every local
-connection allowed to see it.
+Only this module applies log entries to the room core (rooms/): it encodes each
+event once, hands the same frame to every local connection allowed to see it, and
+carries out the effects the core decided (a welcome after the lobby, a close after
+a removal). It reads no event bodies to decide anything itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from rooms import protocol, reducer, state, views
+from rooms.reducer import Closing, Effect, Greet
+from server import frames
 from server.connection import Connection
-from server.log.base import LogEntry, LogUnavailable
-from server.meeting_setup import RoomSetup
-
-if TYPE_CHECKING:
-    from server.hub import Hub
+from server.log.base import LogEntry
+from server.room_setup import RoomSetup
 
 log = logging.getLogger("hearth.room")
 
 MAX_EVENT_HISTORY = 20_000
-CLOSE_REMOVED = 4403
-CLOSE_ENDED = 1000
-CLOSE_HISTORY_LOST = 4410
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A command's result as the submitting connection reports it."""
-
-    ok: bool
-    code: str = ""
-    message: str = ""
-    seq: int | None = None
-    participant_id: str | None = None
-    waiting: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class _Sent:
-    event: Any
+    event: state.Event
     frame: str
 
 
 class Replica:
-    def __init__(self, hub: Hub, setup: RoomSetup) -> None:
-        self.hub = hub
+    def __init__(self, setup: RoomSetup) -> None:
         self.setup = setup
         self.meeting_id = setup.meeting_id
         self.room = state.Room.empty(setup.meeting_id)
@@ -59,11 +42,9 @@ class Replica:
         self.ready = False
         self.connections: dict[str, Connection] = {}
         self.events: list[_Sent] = []
+        self.changed = asyncio.Event()  # set after every entry: the timers look again
         self._opened = asyncio.Event()
-        self._changed = asyncio.Event()
-        self._timer: asyncio.Task[None] | None = None
-        self._release: asyncio.Task[Any] | None = None
-        self._closes: list[tuple[Connection, int, str]] = []
+        self._closes: list[tuple[Connection, protocol.CloseCode, str]] = []
         self.resyncing = False
         self.resync_again = False
 
@@ -83,79 +64,87 @@ class Replica:
     async def wait_opened(self, timeout: float) -> None:
         await asyncio.wait_for(self._opened.wait(), timeout)
 
+    def next_deadline_ms(self) -> int | None:
+        return reducer.next_deadline_ms(self.room)
+
+    def due_commands(self, now_ms: int) -> list[protocol.Command]:
+        return reducer.due_actions(self.room, now_ms)
+
     # Building log payloads ------------------------------------------------
 
     def open_submission(self) -> bytes:
-        return protocol.encode_submission(
-            protocol.Submission(actor=None, origin=None, command=self.setup.open_command())
-        )
+        return self.submission(None, None, self.setup.open_command())
 
-    def submission(self, actor: str | None, origin: str, command: Any) -> bytes:
+    def submission(self, actor: str | None, origin: str | None, command: protocol.Command) -> bytes:
         return protocol.encode_submission(
             protocol.Submission(actor=actor, origin=origin, command=command)
         )
 
     # Applying entries -----------------------------------------------------
 
-    def apply(self, entry: LogEntry) -> tuple[str | None, Outcome]:
+    def apply(self, entry: LogEntry) -> tuple[str | None, protocol.Outcome]:
         """Applies one entry in seq order; returns its origin and outcome."""
         self.applied_seq = entry.seq
         try:
             submission = protocol.decode_submission(entry.payload)
-        except Exception:
+        except (msgspec.DecodeError, msgspec.ValidationError):
             log.error("undecodable log entry %s in %s", entry.seq, self.meeting_id)
-            return None, Outcome(False, "bad_request", "undecodable")
+            return None, protocol.Err("bad_request", "undecodable")
         result = reducer.apply(self.room, submission, entry.at_ms)
+        effects = list(result.effects)
         for event in result.events:
             self._fan_out(event)
+            while effects and effects[0].after_seq <= event.seq:
+                self._carry_out(effects.pop(0))
+        for effect in effects:
+            self._carry_out(effect)
         if self.opened:
             self._opened.set()
-        self._changed.set()
+        self.changed.set()
         if submission.actor is not None and not self.opened:
             # A participant's command landed in a log that lost the room's history.
-            return submission.origin, Outcome(False, "unavailable", "The room is being restored.")
-        return submission.origin, self._outcome(result.outcome)
+            return submission.origin, protocol.Err("unavailable", "The room is being restored.")
+        return submission.origin, result.outcome
 
-    @staticmethod
-    def _outcome(outcome: Any) -> Outcome:
-        if isinstance(outcome, protocol.Err):
-            return Outcome(False, outcome.code, outcome.message)
-        return Outcome(
-            True,
-            seq=outcome.seq,
-            participant_id=outcome.participant_id,
-            waiting=outcome.waiting,
-        )
-
-    def _fan_out(self, event: Any) -> None:
+    def _fan_out(self, event: state.Event) -> None:
         frame = protocol.encode_event(event).decode()
         self.events.append(_Sent(event, frame))
         if len(self.events) > MAX_EVENT_HISTORY:
             del self.events[: len(self.events) - MAX_EVENT_HISTORY]
-        kind = event.type
         for conn in list(self.connections.values()):
             pid = conn.participant_id
-            if pid is None:
-                continue
-            if event.seq > conn.last_seq and views.can_see(self.room, event, pid):
+            if (
+                pid is not None
+                and event.seq > conn.last_seq
+                and views.can_see(self.room, event, pid)
+            ):
                 conn.send(frame)
-            if kind == "admitted" and event.body.get("participant_id") == pid:
+
+    def _carry_out(self, effect: Effect) -> None:
+        if isinstance(effect, Greet):
+            for conn in self._local(effect.participant_id):
                 conn.waiting = False
                 conn.send(self.welcome(conn, 0))
-                conn.last_seq = views.last_event_seq(self.room)  # its own `joined` is in it
-            elif kind == "denied" and event.body.get("participant_id") == pid:
-                conn.send(_error("denied", "A facilitator did not admit you."))
-                self._closes.append((conn, CLOSE_REMOVED, "denied"))
+                conn.last_seq = views.last_event_seq(self.room)
+            return
+        self._close(effect)
+
+    def _close(self, closing: Closing) -> None:
+        for conn in self._local(closing.participant_id):
+            if closing.error is not None:
+                conn.send(frames.refusal(closing.error))
+            self._closes.append((conn, closing.code, closing.reason))
+            if closing.participant_id is not None:
                 self.connections.pop(conn.conn_id, None)
-            elif kind == "left" and event.body.get("participant_id") == pid:
-                if event.body.get("reason") == "removed":
-                    conn.send(_error("removed", "A facilitator removed you from this meeting."))
-                    self._closes.append((conn, CLOSE_REMOVED, "removed"))
-                else:
-                    self._closes.append((conn, CLOSE_ENDED, "left"))
-                self.connections.pop(conn.conn_id, None)
-            elif kind == "meeting_ended":
-                self._closes.append((conn, CLOSE_ENDED, "meeting ended"))
+
+    def _local(self, participant_id: str | None) -> list[Connection]:
+        """This worker's connections of one participant (of everyone's, for None)."""
+        return [
+            conn
+            for conn in self.connections.values()
+            if conn.participant_id is not None
+            and (participant_id is None or conn.participant_id == participant_id)
+        ]
 
     def flush_closes(self) -> None:
         """Closes what the last entry ended, after its submitter got its ack."""
@@ -165,17 +154,14 @@ class Replica:
 
     # Local connections ----------------------------------------------------
 
-    def attach(self, conn: Connection, outcome: Outcome, last_seq: int) -> None:
+    def attach(self, conn: Connection, outcome: protocol.Outcome, last_seq: int) -> None:
         """Attaches a joining connection at the exact point its join was applied.
 
         Called synchronously from apply's caller, so no event can fall between the
         welcome (with its seq) and the live events that follow it.
         """
-        if not outcome.ok or outcome.participant_id is None:
+        if not isinstance(outcome, protocol.Ok) or outcome.participant_id is None:
             return
-        if self._release is not None:
-            self._release.cancel()
-            self._release = None
         conn.participant_id = outcome.participant_id
         conn.waiting = outcome.waiting
         person = self.room.participants[outcome.participant_id]
@@ -186,7 +172,7 @@ class Replica:
         )
         self.connections[conn.conn_id] = conn
         if outcome.waiting:
-            conn.send(self.waiting_frame(conn))
+            conn.send(frames.waiting(self.room, outcome.participant_id, conn.resume_token))
             return
         missed = [
             sent.frame
@@ -202,94 +188,23 @@ class Replica:
         if self.connections.get(conn.conn_id) is conn:
             del self.connections[conn.conn_id]
 
-    def waiting_frame(self, conn: Connection) -> str:
-        assert conn.participant_id is not None
-        return protocol.encode_server_message(
-            {
-                "type": "waiting",
-                "protocol": 1,
-                "you": views.you(self.room, conn.participant_id),
-                "resume_token": conn.resume_token,
-                "meeting": views.meeting_view(self.room),
-            }
-        )
-
     def welcome(self, conn: Connection, last_seq: int) -> str:
-        pid = conn.participant_id
-        assert pid is not None
-        recent: list[Any] = []
-        if not last_seq and self.setup.config.late_joiners_see_history:
-            recent = views.recent_messages(self.room)
-        return protocol.encode_server_message(
-            {
-                "type": "welcome",
-                "protocol": 1,
-                "you": views.you(self.room, pid),
-                "resume_token": conn.resume_token,
-                "meeting": views.meeting_view(self.room),
-                "state": views.snapshot(self.room, pid),
-                "seq": views.last_event_seq(self.room),
-                "recent": recent,
-                "resumed": bool(last_seq),
-            }
+        assert conn.participant_id is not None
+        return frames.welcome(
+            self.room,
+            conn.participant_id,
+            conn.resume_token,
+            resumed=bool(last_seq),
+            history=not last_seq and self.setup.config.late_joiners_see_history,
         )
 
-    def local_answer(self, pid: str | None, frame: Any, now_ms: int) -> str | None:
+    def local_answer(self, pid: str | None, frame: protocol.ClientFrame, now_ms: int) -> str | None:
         """Answers from the replica what needs no log entry: stats, obvious refusals."""
-        request_id = getattr(frame, "id", None)
         if isinstance(frame, protocol.Stats):
             if pid is None or not views.is_facilitator(self.room, pid):
-                return _error("not_allowed", "Only facilitators see statistics.", request_id)
-            return protocol.encode_server_message(
-                {
-                    "type": "stats",
-                    "id": request_id,
-                    "speakers": views.speaker_stats(self.room, now_ms),
-                }
-            )
+                return frames.error("not_allowed", "Only facilitators see statistics.", frame.id)
+            return frames.stats(self.room, frame.id, now_ms)
         return None
-
-    # Timers ---------------------------------------------------------------
-
-    def start_timers(self) -> None:
-        if self._timer is None:
-            self._timer = asyncio.create_task(self._run_timers(), name=f"timers {self.meeting_id}")
-
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def schedule_release(self, task: asyncio.Task[Any]) -> None:
-        if self._release is not None:
-            self._release.cancel()
-        self._release = task
-
-    async def _run_timers(self) -> None:
-        """Appends the due timer entries (share expiry, grace timeouts, the scheduled end).
-
-        Every worker holding the room does this; the reducer ignores the duplicates.
-        """
-        while True:
-            self._changed.clear()
-            deadline = reducer.next_deadline_ms(self.room)
-            now = time.time() * 1000
-            if deadline is None:
-                await self._changed.wait()
-                continue
-            if deadline > now:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), (deadline - now) / 1000)
-                continue
-            progressed = False
-            for command in reducer.due_actions(self.room, int(now)):
-                try:
-                    outcome = await self.hub.submit(self, None, command)
-                    progressed = progressed or outcome.seq is not None
-                except LogUnavailable:
-                    await asyncio.sleep(1)
-            # Nothing happened: this worker's clock runs ahead of the log's. Back off.
-            await asyncio.sleep(0.05 if progressed else 0.5)
 
     def history_lost(self) -> list[Connection]:
         """The log lost this room's history: start over, and tell everyone here.
@@ -298,7 +213,7 @@ class Replica:
         """
         connections = [c for c in self.connections.values() if not c.closed]
         for conn in connections:
-            conn.send(protocol.encode_server_message({"type": "history_lost"}))
+            conn.send(frames.history_lost())
             conn.participant_id = None
             conn.last_seq = 0
         self.connections.clear()
@@ -318,15 +233,3 @@ class Replica:
             if worker != worker_id:
                 out.append((worker, person.id, person.conn))
         return out
-
-
-def reply_frame(outcome: Outcome, request_id: str | None) -> str:
-    if outcome.ok:
-        return protocol.encode_server_message({"type": "ack", "id": request_id, "seq": outcome.seq})
-    return _error(outcome.code, outcome.message, request_id)
-
-
-def _error(code: str, message: str, request_id: str | None = None) -> str:
-    return protocol.encode_server_message(
-        {"type": "error", "id": request_id, "code": code, "message": message}
-    )

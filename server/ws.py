@@ -8,45 +8,44 @@ import logging
 import secrets
 import time
 from collections import deque
-from typing import Any, Literal
+from typing import Literal
 
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from rooms import protocol
+from rooms.protocol import CloseCode
+from server import frames
+from server.admission import Admission, admit
 from server.audit import audit_row, record
+from server.clock import now_ms
 from server.connection import Connection
 from server.context import AppContext, ctx
 from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
-from server.meeting_setup import Admission, admit
-from server.replica import Outcome, Replica
+from server.replica import Replica
 from server.security import hash_secret, origin_allowed
 
 log = logging.getLogger("hearth.ws")
 
-CLOSE_NORMAL = 1000
-CLOSE_TOO_BIG = 1009
-CLOSE_HELLO = 4400
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_NOT_OPEN = 4409
-CLOSE_FLOOD = 4429
 FLOOD_FACTOR = 5
+RETRYABLE: frozenset[protocol.ErrorCode] = frozenset(
+    {"pseudonym_taken", "pseudonym_invalid", "resume_failed"}
+)
 
-_encoder_errors: dict[str, int] = {
-    "meeting_not_found": CLOSE_NOT_FOUND,
-    "meeting_not_open": CLOSE_NOT_OPEN,
-    "meeting_ended": CLOSE_NOT_OPEN,
-    "room_locked": CLOSE_NOT_OPEN,
-    "room_full": CLOSE_NOT_OPEN,
+_REFUSAL_CLOSES: dict[protocol.ErrorCode, CloseCode] = {
+    "meeting_not_found": CloseCode.NOT_FOUND,
+    "meeting_not_open": CloseCode.NOT_OPEN,
+    "meeting_ended": CloseCode.NOT_OPEN,
+    "room_locked": CloseCode.NOT_OPEN,
+    "room_full": CloseCode.NOT_OPEN,
+    "unavailable": CloseCode.TRY_AGAIN,
 }
 
 
-def error_frame(code: str, message: str, request_id: str | None = None) -> str:
-    return protocol.encode_server_message(
-        {"type": "error", "id": request_id, "code": code, "message": message}
-    )
+def refusal_close(code: protocol.ErrorCode) -> CloseCode:
+    """The close that follows a refused hello (docs/protocol.md, "Joining")."""
+    return _REFUSAL_CLOSES.get(code, CloseCode.FORBIDDEN)
 
 
 class RateLimit:
@@ -87,7 +86,7 @@ async def endpoint(websocket: WebSocket) -> None:
     if origin is not None and not origin_allowed(
         origin, websocket.headers.get("host"), settings.allowed_origins
     ):
-        await websocket.close(code=CLOSE_FORBIDDEN)  # before accept: HTTP 403
+        await websocket.close(code=CloseCode.FORBIDDEN)  # before accept: HTTP 403
         return
     await websocket.accept()
     meeting_id = websocket.path_params["meeting_id"]
@@ -121,8 +120,14 @@ class _Session:
         self.admitted_for: tuple[str | None, str | None, bool] | None = None
         self.joined = False
 
-    def refuse(self, code: str, message: str, close: int, request_id: str | None = None) -> None:
-        self.conn.send(error_frame(code, message, request_id))
+    def refuse(
+        self,
+        code: protocol.ErrorCode,
+        message: str,
+        close: CloseCode,
+        request_id: str | None = None,
+    ) -> None:
+        self.conn.send(frames.error(code, message, request_id))
         self.conn.close(close, code)
 
     async def run(self) -> None:
@@ -137,7 +142,7 @@ class _Session:
             # pseudonym_taken, pseudonym_invalid or resume_failed: another hello may follow,
             # but each costs a database query and a log entry, so retries count as commands.
             if self.rate.hit(time.monotonic()) > self.settings.rate_limit_commands:
-                self.refuse("rate_limited", "Too many attempts; disconnected.", CLOSE_FLOOD)
+                self.refuse("rate_limited", "Too many attempts; disconnected.", CloseCode.FLOOD)
                 return
             hello = await self._next_hello("Send hello again.")
 
@@ -148,26 +153,26 @@ class _Session:
                 _receive_text(self.websocket), self.settings.hello_timeout_seconds
             )
         except TimeoutError:
-            self.refuse("hello_required", late, CLOSE_HELLO)
+            self.refuse("hello_required", late, CloseCode.HELLO)
             return None
         if data is None:
             return None
         if _frame_too_big(data, self.settings.max_frame_bytes):
-            self.conn.close(CLOSE_TOO_BIG, "frame too large")
+            self.conn.close(CloseCode.TOO_BIG, "frame too large")
             return None
         return self._decode_hello(data)
 
     def _decode_hello(self, data: str | bytes) -> protocol.Hello | None:
         if isinstance(data, bytes):
-            self.refuse("hello_required", "The first frame must be a JSON hello.", CLOSE_HELLO)
+            self.refuse("hello_required", "The first frame must be a JSON hello.", CloseCode.HELLO)
             return None
         try:
             frame = protocol.decode_client_frame(data, self.settings.max_text_chars)
         except protocol.ProtocolError as exc:
-            self.refuse(exc.code, exc.message, CLOSE_HELLO, exc.request_id)
+            self.refuse(exc.code, exc.message, CloseCode.HELLO, exc.request_id)
             return None
         if not isinstance(frame, protocol.Hello):
-            self.refuse("hello_required", "The first frame must be hello.", CLOSE_HELLO)
+            self.refuse("hello_required", "The first frame must be hello.", CloseCode.HELLO)
             return None
         return frame
 
@@ -195,43 +200,48 @@ class _Session:
     async def _join(self, hello: protocol.Hello) -> Literal["joined", "refused", "retry"]:
         admission = await self._admit(hello)
         if admission.error is not None:
-            code, message = admission.error
-            self.refuse(code, message, _encoder_errors.get(code, CLOSE_FORBIDDEN))
+            self.refuse(
+                admission.error.code, admission.error.message, refusal_close(admission.error.code)
+            )
             return "refused"
         assert admission.setup is not None
+        command: protocol.Join | protocol.Resume
+        if hello.resume is not None:
+            self.conn.resume_token = hello.resume.token
+            command = protocol.Resume(
+                conn=self.conn.conn_id, token_hash=hash_secret(hello.resume.token)
+            )
+            last_seq = hello.resume.last_seq
+        else:
+            token = secrets.token_urlsafe(24)
+            self.conn.resume_token = token
+            command = protocol.Join(
+                conn=self.conn.conn_id,
+                role=admission.role,
+                pseudonym=hello.pseudonym,
+                name_seed=secrets.randbits(32),
+                token_hash=hash_secret(token),
+                lobby_exempt=admission.role == "facilitator",
+            )
+            last_seq = 0
         try:
             self.replica = await self.hub.room(admission.setup)
-            if hello.resume is not None:
-                self.conn.resume_token = hello.resume.token
-                command: Any = protocol.Resume(
-                    conn=self.conn.conn_id, token_hash=hash_secret(hello.resume.token)
-                )
-                last_seq = hello.resume.last_seq
-            else:
-                token = secrets.token_urlsafe(24)
-                self.conn.resume_token = token
-                command = protocol.Join(
-                    conn=self.conn.conn_id,
-                    role=admission.role,
-                    pseudonym=hello.pseudonym,
-                    name_seed=secrets.randbits(32),
-                    token_hash=hash_secret(token),
-                    lobby_exempt=admission.role == "facilitator",
-                )
-                last_seq = 0
             outcome = await self.hub.submit(
                 self.replica, None, command, self.conn, last_seq, joining=True
             )
         except LogUnavailable:
-            self.refuse("unavailable", "The meeting is unreachable right now; try again.", 1013)
+            self.refuse(
+                "unavailable",
+                "The meeting is unreachable right now; try again.",
+                CloseCode.TRY_AGAIN,
+            )
             return "refused"
-        if not outcome.ok:
-            close = _encoder_errors.get(outcome.code, CLOSE_FORBIDDEN)
-            if outcome.code in {"pseudonym_taken", "pseudonym_invalid", "resume_failed"}:
+        if isinstance(outcome, protocol.Err):
+            if outcome.code in RETRYABLE:
                 # The client may try again on this same connection with a new hello.
-                self.conn.send(error_frame(outcome.code, outcome.message))
+                self.conn.send(frames.refusal(outcome))
                 return "retry"
-            self.refuse(outcome.code, outcome.message, close)
+            self.refuse(outcome.code, outcome.message, refusal_close(outcome.code))
             return "refused"
         self.joined = True
         return "joined"
@@ -247,29 +257,30 @@ class _Session:
                 if data is None:
                     return
                 if _frame_too_big(data, settings.max_frame_bytes):
-                    self.conn.close(CLOSE_TOO_BIG, "frame too large")
+                    self.conn.close(CloseCode.TOO_BIG, "frame too large")
                     return
                 count = self.rate.hit(time.monotonic())
                 if count > flood:
-                    self.refuse("rate_limited", "Too many messages; disconnected.", CLOSE_FLOOD)
+                    self.refuse("rate_limited", "Too many messages; disconnected.", CloseCode.FLOOD)
                     return
                 if isinstance(data, bytes):
-                    self.conn.send(error_frame("bad_request", "Send JSON text frames, not binary."))
+                    self.conn.send(
+                        frames.error("bad_request", "Send JSON text frames, not binary.")
+                    )
                     continue
                 try:
                     frame = protocol.decode_client_frame(data, settings.max_text_chars)
                 except protocol.ProtocolError as exc:
-                    self.conn.send(error_frame(exc.code, exc.message, exc.request_id))
+                    self.conn.send(frames.error(exc.code, exc.message, exc.request_id))
                     continue
                 if count > settings.rate_limit_commands:
-                    request_id = getattr(frame, "id", None)
-                    self.conn.send(error_frame("rate_limited", "Slow down a little.", request_id))
+                    self.conn.send(frames.error("rate_limited", "Slow down a little.", frame.id))
                     continue
                 await self._command(frame)
         finally:
             closing.cancel()
 
-    async def _receive_unless_closing(self, closing: asyncio.Task[Any]) -> str | bytes | None:
+    async def _receive_unless_closing(self, closing: asyncio.Task[bool]) -> str | bytes | None:
         """The next frame, or None once this side is closing: a client that stopped
         reading never answers its close frame, and must not keep its place for ever."""
         receiving = asyncio.ensure_future(_receive_text(self.websocket))
@@ -280,40 +291,41 @@ class _Session:
                 receiving.cancel()
         return None if receiving.cancelled() else receiving.result()
 
-    async def _command(self, frame: Any) -> None:
+    async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None
-        request_id = getattr(frame, "id", None)
+        request_id = frame.id
         pid = self.conn.participant_id
         if isinstance(frame, protocol.Hello):
-            self.conn.send(error_frame("bad_request", "Already joined.", request_id))
+            self.conn.send(frames.error("bad_request", "Already joined.", request_id))
             return
         if isinstance(frame, protocol.Ping):
-            self.conn.send(protocol.encode_server_message({"type": "pong", "id": request_id}))
+            self.conn.send(frames.pong(request_id))
             return
         if pid is None:
             self.conn.send(
-                error_frame("unavailable", "The room is being restored; try again.", request_id)
+                frames.error("unavailable", "The room is being restored; try again.", request_id)
             )
             return
-        local = self.replica.local_answer(pid, frame, self.hub.now_ms())
+        local = self.replica.local_answer(pid, frame, now_ms())
         if local is not None:
             self.conn.send(local)
             return
         try:
-            outcome: Outcome = await self.hub.submit(
+            outcome = await self.hub.submit(
                 self.replica, pid, frame, self.conn, request_id=request_id
             )
         except LogUnavailable:
             self.conn.send(
-                error_frame("unavailable", "The meeting is unreachable; try again.", request_id)
+                frames.error("unavailable", "The meeting is unreachable; try again.", request_id)
             )
             return
-        if outcome.ok and isinstance(frame, protocol.Leave):
+        if isinstance(outcome, protocol.Err):
+            return
+        if isinstance(frame, protocol.Leave):
             self.gone = True
-        if outcome.ok and pid is not None:
-            row = audit_row(self.replica.room, self.meeting_id, pid, frame)
-            if row is not None:
-                self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
+        row = audit_row(self.replica.room, self.meeting_id, pid, frame)
+        if row is not None:
+            self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
 
     async def finish(self) -> None:
         if not self.joined:

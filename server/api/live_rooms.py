@@ -8,16 +8,15 @@ a crisis line pinned during a meeting would only show up at the next one.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import protocol
+from server.clock import now_ms, utc_now
 from server.context import AppContext
-from server.db.models import Meeting, Resource, utcnow
+from server.db.models import Meeting, Resource
 from server.db.resources import room_resources
 from server.log.base import LogUnavailable
 from server.schedule import status
@@ -32,7 +31,7 @@ def open_now(app: AppContext, meeting: Meeting) -> bool:
         meeting.ends_at,
         meeting.cancelled,
         meeting.ended_at,
-        utcnow(),
+        utc_now(),
         app.settings.room_open_minutes,
     )
     return state == "open"
@@ -40,17 +39,17 @@ def open_now(app: AppContext, meeting: Meeting) -> bool:
 
 async def open_meetings(app: AppContext, session: AsyncSession, group_id: str) -> list[Meeting]:
     upcoming = await session.scalars(
-        select(Meeting).where(Meeting.group_id == group_id, Meeting.ends_at > utcnow())
+        select(Meeting).where(Meeting.group_id == group_id, Meeting.ends_at > utc_now())
     )
     return [m for m in upcoming if open_now(app, m)]
 
 
 async def end_rooms(app: AppContext, meeting_ids: Iterable[str]) -> None:
     """Ends these rooms at once: their meetings were called off while open."""
-    now_ms = int(time.time() * 1000)
+    now = now_ms()
     for meeting_id in meeting_ids:
         # Admission already refuses newcomers; if the log is down, the room ends on schedule.
-        await _tell(app, meeting_id, protocol.Close(cancelled=True), now_ms)
+        await _tell(app, meeting_id, protocol.Close(cancelled=True), now)
 
 
 async def pin_resources(
@@ -62,7 +61,9 @@ async def pin_resources(
         await _tell(app, meeting.id, command, int(meeting.ends_at.timestamp() * 1000))
 
 
-async def _tell(app: AppContext, meeting_id: str, command: Any, ends_at_ms: int) -> None:
+async def _tell(
+    app: AppContext, meeting_id: str, command: protocol.SystemCommand, ends_at_ms: int
+) -> None:
     if app.hub is None:
         return
     try:

@@ -11,7 +11,7 @@ import pytest
 from rooms import protocol as p
 from server.connection import Connection
 from server.log.base import LogEntry
-from server.meeting_setup import RoomSetup
+from server.room_setup import RoomSetup
 from server.replica import Replica
 from tests.rooms.test_core_support import START_MS, config
 
@@ -32,7 +32,7 @@ class RecordingSocket:
 async def test_each_event_is_encoded_once_and_shared_by_everyone_who_may_see_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    replica = Replica(cast(Any, None), RoomSetup(config(), "g1", 600))
+    replica = Replica(RoomSetup(config(), "g1", 600))
     seqs = itertools.count(1)
 
     def apply(actor: str | None, command: Any) -> None:

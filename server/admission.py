@@ -1,0 +1,95 @@
+"""Admission to a meeting's room: what the database says before the room log decides.
+
+The window, the group's invite rule and the facilitator token are checked here,
+against the database; everything that depends on who else is in the room
+(pseudonyms, capacity, the lock, the lobby) is decided by the reducer, in log order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from rooms import protocol
+from server.clock import utc_now
+from server.context import AppContext
+from server.db.invites import redeem_invite
+from server.db.models import Group, Meeting
+from server.db.resources import group_resources, room_resources
+from server.room_setup import RoomSetup
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    setup: RoomSetup | None = None
+    role: Literal["attendee", "facilitator"] = "attendee"
+    facilitator_name: str | None = None
+    error: protocol.Err | None = None
+    invite: str | None = None  # the code whose use was counted, to give back if unused
+
+
+def _refused(code: protocol.ErrorCode, message: str) -> Admission:
+    return Admission(error=protocol.Err(code, message))
+
+
+async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admission:
+    settings = app.settings
+    async with app.session() as session:
+        meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
+        if meeting is None:
+            return _refused("meeting_not_found", "There is no such meeting.")
+        group = await session.get(Group, meeting.group_id)
+        assert group is not None
+        now = utc_now()
+        if meeting.cancelled:
+            return _refused("meeting_ended", "This meeting was cancelled.")
+        if meeting.ended_at is not None or now >= meeting.ends_at:
+            return _refused("meeting_ended", "This meeting has ended.")
+        if now < meeting.starts_at - timedelta(minutes=settings.room_open_minutes):
+            return _refused(
+                "meeting_not_open",
+                f"The room opens {settings.room_open_minutes} minutes before the meeting.",
+            )
+        role: Literal["attendee", "facilitator"] = "attendee"
+        facilitator_name = None
+        redeemed = None
+        if hello.facilitator_token is not None:
+            assert app.signer is not None
+            claim = app.signer.read_facilitator_token(hello.facilitator_token, meeting_id)
+            if claim is None:
+                return _refused("not_allowed", "That facilitator token is not valid here.")
+            role, facilitator_name = "facilitator", claim.username
+        elif hello.resume is None and group.visibility == "closed":
+            if not hello.invite:
+                return _refused("invite_required", "This group is invite only.")
+            problem = await redeem_invite(session, group.id, hello.invite)
+            if problem is not None:
+                return _refused("invite_invalid", "That invite is not valid (expired or used up).")
+            redeemed = hello.invite
+        resources = await group_resources(session, group.id)
+        setup = RoomSetup(
+            config=protocol.RoomConfig(
+                meeting_id=meeting.id,
+                title=meeting.title or group.name,
+                group_name=group.name,
+                language=group.language,
+                starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
+                ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
+                capacity=group.capacity,
+                lobby=group.lobby,
+                late_joiners_see_history=group.late_joiners_see_history,
+                share_seconds=group.share_seconds,
+                crosstalk=group.crosstalk,
+                grace_seconds=settings.resume_grace_seconds,
+                resources=room_resources(resources),
+            ),
+            group_id=group.id,
+            retention_seconds=settings.room_retention_seconds,
+        )
+        return Admission(
+            setup=setup,
+            role=role,
+            facilitator_name=facilitator_name,
+            invite=redeemed,
+        )

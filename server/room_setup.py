@@ -1,0 +1,33 @@
+"""What a room is opened with, and how long its log lives: plain data, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rooms import protocol
+from server.clock import now_ms
+
+
+def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
+    """How long a room log lives: until `retention` after the (scheduled) end."""
+    left = (ends_at_ms - now_ms()) // 1000
+    return max(60, left + retention_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSetup:
+    """The room's config (as of opening time), and what the server keeps beside it."""
+
+    config: protocol.RoomConfig
+    group_id: str
+    retention_seconds: int
+
+    @property
+    def meeting_id(self) -> str:
+        return self.config.meeting_id
+
+    def ttl_seconds(self) -> int:
+        return log_ttl_seconds(self.config.ends_at_ms, self.retention_seconds)
+
+    def open_command(self) -> protocol.Open:
+        return protocol.Open(config=self.config)
