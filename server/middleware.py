@@ -46,12 +46,17 @@ class RejectNul:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            response = json_response(
-                error_body("bad_request", "The address contains a NUL character."), status=400
+            await _refuse(
+                scope, receive, send, 400, "bad_request", "The address contains a NUL character."
             )
-            await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str
+) -> None:
+    await json_response(error_body(code, message), status=status)(scope, receive, send)
 
 
 class CrossSiteGuard:
@@ -74,10 +79,9 @@ class CrossSiteGuard:
                     and not origin_allowed(origin, headers.get("host"), self.allowed)
                 )
             ):
-                response = json_response(
-                    error_body("cross_site", "Cross-site requests are not allowed."), status=403
+                await _refuse(
+                    scope, receive, send, 403, "cross_site", "Cross-site requests are not allowed."
                 )
-                await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
