@@ -11,7 +11,7 @@ import asyncio
 import secrets
 import time
 
-from server.log.base import Deliver, LogEntry, LogUnavailable
+from server.log.base import Deliver, LogEntry, LogUnavailable, ReconnectHook
 
 MAX_ENTRIES = 100_000
 
@@ -34,6 +34,7 @@ class MemoryRoomLog:
         self._max = max_entries
         self._closed = False
         self._alive: dict[str, float] = {}
+        self._reconnect_hooks: list[ReconnectHook] = []
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -41,6 +42,9 @@ class MemoryRoomLog:
     async def close(self) -> None:
         self._closed = True
         self._subscribed.clear()
+
+    def on_reconnect(self, hook: ReconnectHook) -> None:
+        self._reconnect_hooks.append(hook)
 
     async def subscribe(self, room: str) -> None:
         self._subscribed.add(room)
@@ -67,7 +71,7 @@ class MemoryRoomLog:
         r.entries.append(entry)
         if len(r.entries) > self._max:
             del r.entries[: len(r.entries) - self._max]
-        r.expires_at = time.time() + ttl_seconds
+        r.expires_at = time.time() + max(1, ttl_seconds)
         if room in self._subscribed and self._deliver is not None:
             asyncio.get_running_loop().call_soon(self._deliver_one, entry)
         return entry
@@ -83,17 +87,16 @@ class MemoryRoomLog:
         return [e for e in r.entries if e.seq > after]
 
     async def epoch(self, room: str) -> str:
-        r = self._room(room, create=True)
-        assert r is not None
-        return r.epoch
+        r = self._room(room, create=False)
+        return r.epoch if r is not None else ""
 
     async def expire(self, room: str, seconds: int) -> None:
         r = self._room(room, create=False)
         if r is not None:
-            r.expires_at = time.time() + seconds
+            r.expires_at = time.time() + max(1, seconds)
 
     async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
-        self._alive[worker] = time.time() + ttl_seconds
+        self._alive[worker] = time.time() + max(1, ttl_seconds)
 
     async def alive(self, workers: list[str]) -> set[str]:
         now = time.time()

@@ -4,7 +4,8 @@ Keys of a room share the hash tag {meeting_id} so that a room lives in one Redis
 Cluster slot. One pub/sub connection per worker is subscribed to the channels of
 the rooms this worker holds connections for. Pub/sub can drop messages (a
 reconnect, an output buffer overflow): the hub notices the gap by seq and refills
-from the stream, and after every reconnect it resyncs every room.
+from the stream, and the on_reconnect hooks, called after every (re)connection of
+pub/sub, tell it to resync every room.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from server.log.base import Deliver, LogEntry, LogUnavailable
+from server.log.base import Deliver, LogEntry, LogUnavailable, ReconnectHook
 
 log = logging.getLogger("hearth.log.redis")
 
@@ -61,7 +62,7 @@ class RedisRoomLog:
         self._pubsub: Any = None
         self._listener: asyncio.Task[None] | None = None
         self._resubscribed: asyncio.Event = asyncio.Event()
-        self.on_reconnect: list[Any] = []
+        self._reconnect_hooks: list[ReconnectHook] = []
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -76,6 +77,9 @@ class RedisRoomLog:
             with contextlib.suppress(Exception):
                 await self._pubsub.aclose()
         await self._client.aclose()
+
+    def on_reconnect(self, hook: ReconnectHook) -> None:
+        self._reconnect_hooks.append(hook)
 
     async def subscribe(self, room: str) -> None:
         self._rooms.add(room)
@@ -133,7 +137,7 @@ class RedisRoomLog:
 
     async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
         try:
-            await self._client.set(f"hearth:worker:{worker}", b"1", ex=ttl_seconds)
+            await self._client.set(f"hearth:worker:{worker}", b"1", ex=max(1, ttl_seconds))
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
@@ -170,8 +174,8 @@ class RedisRoomLog:
                 missing = {channel(r) for r in self._rooms} - {_text(c) for c in pubsub.channels}
                 if missing:
                     await pubsub.subscribe(*missing)
-                for callback in list(self.on_reconnect):
-                    callback()
+                for hook in list(self._reconnect_hooks):
+                    hook()
                 delay = 0.05
                 while True:
                     message = await pubsub.get_message(timeout=1.0)
@@ -194,7 +198,8 @@ class RedisRoomLog:
         data: bytes = message["data"]
         epoch, seq, at_ms, payload = data.split(b" ", 3)
         room = _room_of(message["channel"].decode())
-        if self._deliver is not None:
+        # A message already read from the socket when its room was unsubscribed.
+        if room in self._rooms and self._deliver is not None:
             self._deliver(LogEntry(room, epoch.decode(), int(seq), int(at_ms), payload))
 
 

@@ -137,15 +137,114 @@ async def test_an_expired_room_starts_a_new_epoch(
     assert again.epoch != first.epoch
 
 
+async def test_epoch_of_an_unknown_room_is_empty_and_reading_it_creates_nothing(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    # Unified: memory used to invent an epoch (and a room that never expired).
+    impl, _, _ = room_log
+    assert await impl.epoch("m1") == ""
+    assert await impl.history("m1") == []
+    entry = await impl.append("m1", b"x", 60)
+    assert entry.seq == 1 and entry.epoch != ""
+    assert await impl.epoch("m1") == entry.epoch
+
+
+async def test_expire_zero_counts_as_one_second(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    # Unified on Redis's behaviour: memory used to drop the history at once, before
+    # other workers could refill a gap from it.
+    impl, _, _ = room_log
+    entry = await impl.append("m1", b"x", 60)
+    await impl.expire("m1", 0)
+    assert [e.seq for e in await impl.history("m1")] == [1]
+    assert await impl.epoch("m1") == entry.epoch
+    await asyncio.sleep(1.2)
+    assert await impl.history("m1") == []
+    assert await impl.epoch("m1") == ""
+
+
+async def test_append_with_a_ttl_below_one_keeps_the_room_a_second(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    impl, _, _ = room_log
+    await impl.append("m1", b"x", 0)
+    assert len(await impl.history("m1")) == 1
+    await asyncio.sleep(1.2)
+    assert await impl.history("m1") == []
+
+
+async def test_expire_of_an_unknown_room_does_nothing(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    impl, _, _ = room_log
+    await impl.expire("m1", 60)
+    assert await impl.epoch("m1") == ""
+    assert (await impl.append("m1", b"x", 60)).seq == 1
+
+
+async def test_subscribe_and_unsubscribe_are_idempotent(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    impl, collector, _ = room_log
+    await impl.unsubscribe("never subscribed")
+    await impl.subscribe("m1")
+    await _subscribed(impl, "m1")
+    await impl.append("m1", b"once", 60)
+    await collector.wait_for(1)
+    await asyncio.sleep(0.2)
+    assert [e.payload for e in collector.entries] == [b"once"]
+    await impl.unsubscribe("m1")
+    await impl.unsubscribe("m1")
+    await asyncio.sleep(0.1)
+    await impl.append("m1", b"not delivered", 60)
+    await asyncio.sleep(0.2)
+    assert len(collector.entries) == 1
+
+
+async def test_workers_are_alive_until_their_mark_lapses(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    impl, _, _ = room_log
+    assert await impl.alive([]) == set()
+    await impl.mark_alive("w1", 1)
+    await impl.mark_alive("w2", 60)
+    assert await impl.alive(["w1", "w2", "w3"]) == {"w1", "w2"}
+    await asyncio.sleep(1.2)
+    assert await impl.alive(["w1", "w2", "w3"]) == {"w2"}
+
+
+async def test_close_is_idempotent(
+    room_log: tuple[RoomLog, Collector, RedisServer | None],
+) -> None:
+    impl, _, _ = room_log
+    await impl.close()
+    await impl.close()
+
+
 async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
     room_log: tuple[RoomLog, Collector, RedisServer | None],
 ) -> None:
     impl, collector, server = room_log
+    reconnects: list[str] = []
+    hooked = asyncio.Event()
+
+    def second_hook() -> None:
+        reconnects.append("second hook")
+        hooked.set()
+
+    impl.on_reconnect(lambda: reconnects.append("first hook"))
+    impl.on_reconnect(second_hook)
     if server is None:
         await impl.close()
         with pytest.raises(LogUnavailable):
             await impl.append("m1", b"x", 60)
+        with pytest.raises(LogUnavailable):
+            await impl.ping()
         return
+    async with asyncio.timeout(5):  # the first connection counts as a (re)start
+        await hooked.wait()
+    hooked.clear()
     await _subscribed(impl, "m1")
     first = await impl.append("m1", b"x", 60)
     server.stop()
@@ -161,6 +260,10 @@ async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
                 await asyncio.sleep(0.1)
     assert again.epoch != first.epoch  # Redis came back empty: the history was lost
     assert again.seq == 1
+    # The hooks ran again, in order, so that subscribers resync what they missed.
+    async with asyncio.timeout(10):
+        await hooked.wait()
+    assert reconnects[:4] == ["first hook", "second hook"] * 2
     # The listener resubscribed by itself: new entries arrive again.
     async with asyncio.timeout(10):
         while not any(e.payload == b"z" for e in collector.entries):
