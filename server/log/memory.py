@@ -3,6 +3,10 @@
 As strict as the Redis one, so that tests on it mean something: payloads are
 copied, delivery is asynchronous (after append returns), history expires, and a
 bounded history drops its oldest entries like XADD MAXLEN does.
+
+Tests can make it lose deliveries as Redis pub/sub does (`drop=` or
+drop_next()), while history() keeps every entry, and can fire the reconnect hooks
+with simulate_reconnect().
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 
 from server.log.base import Deliver, LogEntry, LogUnavailable, ReconnectHook
 
 MAX_ENTRIES = 100_000
+
+DropRule = Callable[[LogEntry], bool]
 
 
 class _Room:
@@ -27,7 +34,8 @@ class _Room:
 
 
 class MemoryRoomLog:
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, drop: DropRule | None = None) -> None:
+        """`drop(entry)` returning True loses that entry's delivery (tests only)."""
         self._rooms: dict[str, _Room] = {}
         self._subscribed: set[str] = set()
         self._deliver: Deliver | None = None
@@ -35,6 +43,10 @@ class MemoryRoomLog:
         self._closed = False
         self._alive: dict[str, float] = {}
         self._reconnect_hooks: list[ReconnectHook] = []
+        self._drop = drop
+        self._drop_next: dict[str | None, int] = {}
+        self.dropped: list[LogEntry] = []
+        """Entries whose delivery was lost on purpose, oldest first."""
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -45,6 +57,19 @@ class MemoryRoomLog:
 
     def on_reconnect(self, hook: ReconnectHook) -> None:
         self._reconnect_hooks.append(hook)
+
+    def simulate_reconnect(self) -> None:
+        """Calls the on_reconnect hooks now, as Redis does after pub/sub came back."""
+        for hook in list(self._reconnect_hooks):
+            hook()
+
+    def drop_next(self, count: int = 1, room: str | None = None) -> None:
+        """Loses the next `count` deliveries (of `room`, or of any room), as pub/sub may.
+
+        Counts only entries that would have been delivered (subscribed rooms); adds
+        to any count still pending. The entries stay in history().
+        """
+        self._drop_next[room] = self._drop_next.get(room, 0) + count
 
     async def subscribe(self, room: str) -> None:
         self._subscribed.add(room)
@@ -73,8 +98,19 @@ class MemoryRoomLog:
             del r.entries[: len(r.entries) - self._max]
         r.expires_at = time.time() + max(1, ttl_seconds)
         if room in self._subscribed and self._deliver is not None:
-            asyncio.get_running_loop().call_soon(self._deliver_one, entry)
+            if self._dropping(entry):
+                self.dropped.append(entry)
+            else:
+                asyncio.get_running_loop().call_soon(self._deliver_one, entry)
         return entry
+
+    def _dropping(self, entry: LogEntry) -> bool:
+        for key in (entry.room, None):
+            left = self._drop_next.get(key, 0)
+            if left > 0:
+                self._drop_next[key] = left - 1
+                return True
+        return self._drop is not None and self._drop(entry)
 
     def _deliver_one(self, entry: LogEntry) -> None:
         if entry.room in self._subscribed and self._deliver is not None:

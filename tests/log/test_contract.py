@@ -269,3 +269,21 @@ async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
         while not any(e.payload == b"z" for e in collector.entries):
             await impl.append("m1", b"z", 60)
             await asyncio.sleep(0.2)
+
+
+async def test_a_lost_delivery_is_still_in_history_and_shows_as_a_gap() -> None:
+    """The contract's lossy delivery, made to happen: only the memory log can drop on demand."""
+    impl = MemoryRoomLog()
+    collector = Collector()
+    await impl.start(collector)
+    await impl.subscribe("m1")
+    await impl.append("m1", b"one", 60)
+    impl.drop_next()
+    await impl.append("m1", b"two", 60)
+    await impl.append("m1", b"three", 60)
+    got = await collector.wait_for(2)
+    assert [e.seq for e in got] == [1, 3]  # the subscriber sees the gap...
+    refill = await impl.history("m1", got[0].seq)  # ...and refills it
+    assert [(e.seq, e.payload) for e in refill] == [(2, b"two"), (3, b"three")]
+    assert [e.seq for e in impl.dropped] == [2]
+    await impl.close()
