@@ -289,7 +289,9 @@ class _Session:
         finally:
             if not receiving.done():
                 receiving.cancel()
-        return None if receiving.cancelled() else receiving.result()
+        if not receiving.done() or receiving.cancelled():
+            return None  # cancelled just now: it finishes on the next turn of the loop
+        return receiving.result()
 
     async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None
