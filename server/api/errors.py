@@ -1,14 +1,8 @@
-"""API.md's error shape, raised as exceptions and rendered in one place."""
+"""API.md's error shape, raised as exceptions (rendered by handlers.py)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-
-from server.api.jsonio import json_response
 
 STATUS_CODES = {
     400: "bad_request",
@@ -54,22 +48,3 @@ def forbidden(message: str = "You may not do that.") -> ApiError:
 
 def invalid(fields: dict[str, str], message: str = "Some fields are not valid.") -> ApiError:
     return ApiError(400, "invalid", message, fields)
-
-
-async def api_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return json_response(
-        error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=exc.headers
-    )
-
-
-async def http_exception_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = STATUS_CODES.get(exc.status_code, "error")
-    return json_response(
-        error_body(code, str(exc.detail)), status=exc.status_code, headers=exc.headers
-    )
-
-
-async def server_error_handler(request: Request, exc: Exception) -> Response:
-    return json_response(error_body("internal", "Something went wrong on our side."), status=500)

@@ -10,6 +10,8 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.api.errors import ApiError
+
 T = TypeVar("T")
 
 _encoder = msgspec.json.Encoder()
@@ -26,8 +28,6 @@ def json_response(
 
 async def read_body(request: Request, limit: int) -> bytes:
     """Reads at most `limit` bytes, refusing early on a declared or actual excess."""
-    from server.api.errors import ApiError
-
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
@@ -43,8 +43,6 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 async def decode_body(request: Request, kind: type[T]) -> T:
     """Decodes and validates a JSON body into `kind`, or raises a 400 naming the field."""
-    from server.api.errors import ApiError
-
     limit: int = request.app.state.ctx.settings.max_body_bytes
     body = await read_body(request, limit)
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()

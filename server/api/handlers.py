@@ -1,0 +1,29 @@
+"""The app's exception handlers: every refusal and failure in API.md's error shape."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.api.errors import STATUS_CODES, ApiError, error_body
+from server.api.jsonio import json_response
+
+
+async def api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return json_response(
+        error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=exc.headers
+    )
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = STATUS_CODES.get(exc.status_code, "error")
+    return json_response(
+        error_body(code, str(exc.detail)), status=exc.status_code, headers=exc.headers
+    )
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    return json_response(error_body("internal", "Something went wrong on our side."), status=500)
