@@ -149,7 +149,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []
-    if REQUIRE and skipped:
+    if REQUIRE and skipped and reporter is not None:
         reporter.write_line(
             f"{len(skipped)} test(s) skipped with HEARTH_REQUIRE_SERVICES=1", red=True
         )

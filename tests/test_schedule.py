@@ -58,15 +58,8 @@ def test_status_follows_the_window() -> None:
     start = datetime(2027, 1, 1, 19, tzinfo=UTC)
     end = start + timedelta(hours=1)
 
-    def at(minutes: int, **kw: object) -> str:
-        return status(
-            start,
-            end,
-            kw.get("cancelled", False),
-            kw.get("ended_at"),
-            start + timedelta(minutes=minutes),
-            15,
-        )  # type: ignore[arg-type]
+    def at(minutes: int, cancelled: bool = False, ended_at: datetime | None = None) -> str:
+        return status(start, end, cancelled, ended_at, start + timedelta(minutes=minutes), 15)
 
     assert at(-16) == "scheduled"
     assert at(-15) == "open"

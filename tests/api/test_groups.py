@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 import server.api.groups as groups_api
+from server.api import access
 from server.context import AppContext
 from server.db.models import Group, GroupFacilitator, Invite, Meeting, Resource
 
@@ -270,7 +271,7 @@ async def test_a_group_deleted_while_a_request_runs_is_404_not_500(
             f"/api/groups/{gid}/resources", json={"title": "R", "url": "https://example.org"}
         )
     ).json()["id"]
-    real: Callable[..., Any] = groups_api.group_for
+    real: Callable[..., Any] = access.group_for
 
     async def then_deleted(*args: Any, **kwargs: Any) -> Group:
         found: Group = await real(*args, **kwargs)

@@ -31,8 +31,8 @@ def meeting(server: Server, organiser: httpx.Client) -> Meeting:
 
 def send_raw_text(client: Client, payload: bytes) -> None:
     """A text frame (opcode 1) with these exact bytes, under the client library's checks."""
-    client.ws.protocol.send_frame(Frame(Opcode.TEXT, payload))  # type: ignore[attr-defined]
-    client.ws.send_data()  # type: ignore[attr-defined]
+    client.ws.protocol.send_frame(Frame(Opcode.TEXT, payload))
+    client.ws.send_data()
 
 
 async def alive(client: Client) -> None:
@@ -213,8 +213,11 @@ async def test_a_first_frame_that_is_not_hello_gets_hello_required(
 async def test_attendees_cannot_use_facilitator_commands(meeting: Meeting) -> None:
     host = await meeting.facilitator()
     amber = await meeting.join("amber", pseudonym="Amber")
-    for command, fields in [("grant", {}), ("mute", {"participant_id": host.me}), ("end", {}),
-                            ("settings", {"locked": True}), ("stats", {})]:  # fmt: skip
+    attempts: list[tuple[str, dict[str, object]]] = [
+        ("grant", {}), ("mute", {"participant_id": host.me}), ("end", {}),
+        ("settings", {"locked": True}), ("stats", {}),
+    ]  # fmt: skip
+    for command, fields in attempts:
         assert (await amber.command(command, **fields))["code"] == "not_allowed", command
     assert (await host.command("stats"))["type"] == "stats"
     await amber.close()
