@@ -11,8 +11,8 @@ import pytest
 from rooms import protocol as p
 from server.connection import Connection
 from server.log.base import LogEntry
-from server.room_setup import RoomSetup
 from server.replica import Replica
+from server.room_setup import RoomSetup
 from tests.rooms.test_core_support import START_MS, config
 
 
