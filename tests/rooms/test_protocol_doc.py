@@ -24,8 +24,7 @@ def test_every_close_code_is_in_the_close_code_table() -> None:
     rows = {
         (int(cells[1]), cells[2].strip("`"))
         for line in DOC.splitlines()
-        if line.startswith("| ")
-        and (cells := [c.strip() for c in line.split("|")])[1].isdigit()
+        if line.startswith("| ") and (cells := [c.strip() for c in line.split("|")])[1].isdigit()
     }
     assert rows == {(code.value, code.name.lower()) for code in protocol.CloseCode}
 
