@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -15,7 +17,7 @@ from starlette.routing import Route
 
 from server.api.errors import ApiError, forbidden
 from server.api.jsonio import decode_body, json_response
-from server.context import ctx
+from server.context import AppContext, ctx
 from server.db.models import LoginFailure, User, utcnow
 from server.security import (
     SESSION_COOKIE,
@@ -70,6 +72,16 @@ async def require_user(request: Request, session: AsyncSession, role: Role | Non
     if role is not None and user.role != role:
         raise forbidden(f"Only an {role} may do that.")
     return user
+
+
+@asynccontextmanager
+async def signed_in(
+    request: Request, role: Role | None = None
+) -> AsyncIterator[tuple[AppContext, AsyncSession, User]]:
+    """The opening of a signed-in handler: (app, an open session, the user it is for)."""
+    app = ctx(request)
+    async with app.session() as session:
+        yield app, session, await require_user(request, session, role)
 
 
 async def _throttled(session: AsyncSession, request: Request, username: str) -> None:
@@ -138,22 +150,19 @@ async def logout(request: Request) -> Response:
 
 
 async def me(request: Request) -> Response:
-    async with ctx(request).session() as session:
-        user = await require_user(request, session)
+    async with signed_in(request) as (_, _, user):
         return json_response({"user": user_out(user)})
 
 
 async def create_user(request: Request) -> Response:
-    async with ctx(request).session() as session:
-        await require_user(request, session, "organiser")
+    async with signed_in(request, "organiser") as (_, session, _):
         body = await decode_body(request, UserIn)
         user = await add_user(session, body.username, body.password, body.role)
         return json_response(user_out(user), status=201)
 
 
 async def list_users(request: Request) -> Response:
-    async with ctx(request).session() as session:
-        await require_user(request, session, "organiser")
+    async with signed_in(request, "organiser") as (_, session, _):
         users = (await session.scalars(select(User).order_by(User.username))).all()
         return json_response([user_out(u) for u in users])
 

@@ -19,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from server.api.access import group_for, is_facilitator
-from server.api.auth import require_user
+from server.api.access import group_access, group_for, is_facilitator
+from server.api.auth import signed_in
 from server.api.errors import ApiError, forbidden, invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now
+from server.api.validation import check_zone, clean_text
 from server.context import ctx
 from server.db.models import Group, Meeting, User, utcnow
 from server.db.resources import group_resources
@@ -87,17 +88,11 @@ def parse_local(value: str, field: str = "starts_at") -> datetime:
 
 
 def _zone(name: str | None, default: str) -> ZoneInfo:
-    zone = known_zone(name or default)
-    if zone is None:
-        raise invalid({"timezone": "Not a known IANA time zone, e.g. Europe/London."})
-    return zone
+    return check_zone(name or default)
 
 
 def _title(value: str) -> str:
-    title = value.strip()
-    if any(ord(c) < 32 or ord(c) == 127 for c in title):
-        raise invalid({"title": "Must not contain control characters."})
-    return title
+    return clean_text(value, "title", max_len=200)
 
 
 def _start(value: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -135,10 +130,7 @@ def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None
 
 
 async def create_meetings(request: Request) -> Response:
-    app = ctx(request)
-    async with app.session() as session:
-        user = await require_user(request, session)
-        group = await group_for(session, user, request.path_params["id"], write=True)
+    async with group_access(request, write=True) as (app, session, _, group):
         body = await decode_body(request, MeetingIn)
         zone = _zone(body.timezone, group.timezone)
         title = _title(body.title) or group.name
@@ -198,10 +190,7 @@ async def list_meetings(request: Request) -> Response:
 
     A meeting is in the window if it has not ended by `from` and starts before `to`.
     """
-    app = ctx(request)
-    async with app.session() as session:
-        user = await require_user(request, session)
-        group = await group_for(session, user, request.path_params["id"], write=False)
+    async with group_access(request, write=False) as (app, session, _, group):
         zone = known_zone(group.timezone) or ZoneInfo("UTC")
         start = _parse_bound(request.query_params.get("from"), "from", zone)
         end = _parse_bound(request.query_params.get("to"), "to", zone)
@@ -226,12 +215,18 @@ async def _meeting(session: AsyncSession, meeting_id: str) -> Meeting:
     return meeting
 
 
+async def _meeting_for(
+    session: AsyncSession, user: User, meeting_id: str, *, write: bool
+) -> Meeting:
+    """The meeting if `user` may read (or, with write, change) its group."""
+    meeting = await _meeting(session, meeting_id)
+    await group_for(session, user, meeting.group_id, write=write)
+    return meeting
+
+
 async def get_meeting(request: Request) -> Response:
-    app = ctx(request)
-    async with app.session() as session:
-        user = await require_user(request, session)
-        meeting = await _meeting(session, request.path_params["id"])
-        await group_for(session, user, meeting.group_id, write=False)
+    async with signed_in(request) as (app, session, user):
+        meeting = await _meeting_for(session, user, request.path_params["id"], write=False)
         return json_response(meeting_out(meeting, app.settings.room_open_minutes))
 
 
@@ -240,11 +235,8 @@ async def patch_meeting(request: Request) -> Response:
 
     A new `timezone` without a new `starts_at` keeps the wall-clock time in the new zone.
     """
-    app = ctx(request)
-    async with app.session() as session:
-        user = await require_user(request, session)
-        meeting = await _meeting(session, request.path_params["id"])
-        await group_for(session, user, meeting.group_id, write=True)
+    async with signed_in(request) as (app, session, user):
+        meeting = await _meeting_for(session, user, request.path_params["id"], write=True)
         body = await decode_body(request, MeetingPatch)
         was_open = open_now(app, meeting)
         zone = _zone(body.timezone, meeting.timezone)
@@ -270,11 +262,8 @@ async def patch_meeting(request: Request) -> Response:
 
 async def delete_meeting(request: Request) -> Response:
     """Deletes one meeting; with ?series=future, also the later ones of its series."""
-    app = ctx(request)
-    async with app.session() as session:
-        user = await require_user(request, session)
-        meeting = await _meeting(session, request.path_params["id"])
-        await group_for(session, user, meeting.group_id, write=True)
+    async with signed_in(request) as (app, session, user):
+        meeting = await _meeting_for(session, user, request.path_params["id"], write=True)
         scope = request.query_params.get("series", "")
         if scope not in {"", "future"}:
             raise invalid({"series": "Use series=future, or leave it out."})
@@ -297,10 +286,8 @@ async def delete_meeting(request: Request) -> Response:
 
 
 async def facilitator_token(request: Request) -> Response:
-    app = ctx(request)
-    assert app.signer is not None
-    async with app.session() as session:
-        user: User = await require_user(request, session)
+    async with signed_in(request) as (app, session, user):
+        assert app.signer is not None
         meeting = await _meeting(session, request.path_params["id"])
         if user.role != "organiser" and not await is_facilitator(
             session, user.id, meeting.group_id
