@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.api import auth, catalogue, groups, meetings
+from server.api import auth, catalogue, facilitators, groups, invites, meetings, resources
 from server.api.errors import ApiError, error_body
 from server.api.handlers import api_error_handler, http_exception_handler, server_error_handler
 from server.api.jsonio import json_response
@@ -67,6 +67,9 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         Route("/readyz", readyz, methods=["GET"]),
         *auth.routes,
         *groups.routes,
+        *facilitators.routes,
+        *invites.routes,
+        *resources.routes,
         *meetings.routes,
         *catalogue.routes,
         *ws.routes,

@@ -10,7 +10,6 @@ import httpx
 import pytest
 from sqlalchemy import delete, func, select
 
-import server.api.groups as groups_api
 from server.api import access
 from server.context import AppContext
 from server.db.models import Group, GroupFacilitator, Invite, Meeting, Resource
@@ -280,7 +279,7 @@ async def test_a_group_deleted_while_a_request_runs_is_404_not_500(
             await other.commit()
         return found
 
-    monkeypatch.setattr(groups_api, "group_for", then_deleted)
+    monkeypatch.setattr(access, "group_for", then_deleted)
     url = f"/api/groups/{gid}" + path.format(invite=invite, resource=resource)
     r = await organiser.request(method, url, json=body)
     assert r.status_code == 404, r.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from server.api.groups import resource_out
+from server.api.resources import resource_out
 from server.context import AppContext
 from server.db.resources import group_resources
 
