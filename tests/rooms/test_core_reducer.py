@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from rooms import protocol as p
 from rooms import reducer, views
 from rooms.state import ALL, Room
@@ -955,11 +960,53 @@ def run(entries: list[tuple[int, str | None, p.Command]]) -> list[bytes]:
     return out
 
 
+# Run in a fresh interpreter: the script's events, one hex line each, after a line
+# with the hash of a fixed string (so the test sees the seed really differed).
+_RUN_ELSEWHERE = """
+from tests.rooms.test_core_reducer import run, script
+print(hash("hearth"))
+for event in run(script()):
+    print(event.hex())
+"""
+
+SEEDS = ["0", "1", "12345", "random"]
+
+
+def _run_under_hash_seeds(seeds: list[str]) -> dict[str, tuple[int, list[bytes]]]:
+    root = Path(__file__).resolve().parents[2]
+    children = {
+        seed: subprocess.Popen(
+            [sys.executable, "-c", _RUN_ELSEWHERE],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in seeds
+    }
+    out: dict[str, tuple[int, list[bytes]]] = {}
+    for seed, child in children.items():
+        stdout, stderr = child.communicate(timeout=60)
+        assert child.returncode == 0, (seed, stderr)
+        first, *events = stdout.split()
+        out[seed] = (int(first), [bytes.fromhex(e) for e in events])
+    return out
+
+
 def test_two_rooms_fed_the_same_entries_say_exactly_the_same_bytes() -> None:
-    first, second = run(script()), run(script())
-    assert first == second
-    assert len(first) >= 15
-    assert b'"type":"meeting_ended"' in first[-1]
+    """Every worker reduces the same log to the same bytes, whatever its hash seed:
+    set and dict order keyed on strings differs between processes, so any event
+    that depends on it would differ between workers."""
+    here = run(script())
+    assert len(here) >= 15
+    assert b'"type":"meeting_ended"' in here[-1]
+    assert run(script()) == here
+    elsewhere = _run_under_hash_seeds(SEEDS)
+    hashes = {seed: h for seed, (h, _) in elsewhere.items()}
+    assert len({hashes["0"], hashes["1"], hashes["12345"]}) == 3, hashes
+    for seed, (_, events) in elsewhere.items():
+        assert events == here, f"PYTHONHASHSEED={seed} gave different events"
 
 
 def test_resources_pinned_during_the_meeting_reach_everyone_and_late_joiners() -> None:
