@@ -37,11 +37,21 @@ async def test_wrong_password_is_401_and_repeated_failures_are_throttled(
 
 
 async def test_unknown_user_gets_the_same_answer_as_a_wrong_password(
-    client: httpx.AsyncClient,
+    make_user: MakeUser, client: httpx.AsyncClient
 ) -> None:
-    r = await client.post("/api/auth/login", json={"username": "ghost", "password": "x"})
-    assert r.status_code == 401
-    assert r.json()["error"]["code"] == "bad_credentials"
+    """Nothing in the answer tells whether the username exists."""
+    await make_user("olive")
+    wrong = await client.post(
+        "/api/auth/login", json={"username": "olive", "password": "not the password"}
+    )
+    unknown = await client.post(
+        "/api/auth/login", json={"username": "ghost", "password": "not the password"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["error"]["code"] == "bad_credentials"
+    assert unknown.content == wrong.content
+    headers = {k: v for k, v in wrong.headers.items() if k != "date"}
+    assert {k: v for k, v in unknown.headers.items() if k != "date"} == headers
 
 
 async def test_logout_ends_the_session(organiser: httpx.AsyncClient) -> None:
