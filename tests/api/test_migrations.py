@@ -1,18 +1,28 @@
-"""Migrations: they build exactly the schema the models describe, on both databases."""
+"""Migrations: they build exactly the schema the models describe, on both databases,
+and nothing a meeting says reaches any column of any table they build."""
 
 from __future__ import annotations
 
+import asyncio
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
+from starlette.testclient import TestClient, WebSocketTestSession
 
+from server.api.auth import add_user
+from server.app import create_app
 from server.config import Settings
 from server.db.engine import create_engine
 from server.db.migrate import current_revision, upgrade
-from server.db.models import Base
+from server.db.models import AuditEntry, Base
 
 
 def _diff(conn: Connection) -> list[object]:
@@ -39,6 +49,141 @@ async def test_migrations_match_the_models_and_can_run_twice(tmp_path: Path, dat
             assert await conn.run_sync(_diff) == []
             tables = await conn.run_sync(_tables)
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
-        assert not any("text" in c.name for t in Base.metadata.sorted_tables for c in t.columns)
     finally:
         await engine.dispose()
+
+
+# Privacy: what attendees write never reaches the database ---------------------------
+
+
+def _holds(value: object, needle: str) -> bool:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return needle.encode() in bytes(value)
+    return needle in str(value)
+
+
+async def _every_value(settings: Settings) -> list[tuple[str, str, object]]:
+    """(table, column, value) for every column of every row of every table the database
+    has: the tables are read from the database itself, not from the models."""
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as conn:
+            out: list[tuple[str, str, object]] = []
+            for table in await conn.run_sync(lambda c: inspect(c).get_table_names()):
+                rows = await conn.execute(text(f'SELECT * FROM "{table}"'))
+                out += [(table, col, val) for row in rows.mappings() for col, val in row.items()]
+            return out
+    finally:
+        await engine.dispose()
+
+
+def _audit_rows(client: TestClient, meeting_id: str) -> list[tuple[str, str, str | None]]:
+    async def read() -> list[tuple[str, str, str | None]]:
+        async with client.app.state.ctx.session() as session:  # type: ignore[attr-defined]
+            rows = await session.execute(
+                select(AuditEntry.action, AuditEntry.actor, AuditEntry.target)
+                .where(AuditEntry.meeting_id == meeting_id)
+                .order_by(AuditEntry.id)
+            )
+            return [(action, actor, target) for action, actor, target in rows]
+
+    assert client.portal is not None
+    return client.portal.call(read)
+
+
+def _reply(ws: WebSocketTestSession, type_: str, **match: object) -> dict[str, Any]:
+    """The next frame of this type and fields, skipping others."""
+    while True:
+        frame: dict[str, Any] = ws.receive_json()
+        if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+@pytest.mark.timeout(30)
+def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
+    tmp_path: Path, database: str
+) -> None:
+    """A meeting where people say, report, ask for help and are moderated: no row of any
+    table holds any of it, under any column name, nor does any file of the data dir.
+
+    A control string the API does store (the group's description) must be found by the
+    same scans, so a scan that reads nothing fails too."""
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=database, secret_key=secrets.token_hex(8)
+    )
+    said, reason, note = (f"{kind}{secrets.token_hex(8)}" for kind in ("said", "why", "help"))
+    control = f"control{secrets.token_hex(8)}"
+    markers = [said, reason, note]
+    with TestClient(create_app(settings)) as client:
+
+        async def add() -> None:
+            async with client.app.state.ctx.session() as session:  # type: ignore[attr-defined]
+                await add_user(session, "olive", "correct horse", "organiser")
+
+        assert client.portal is not None
+        client.portal.call(add)
+        login = {"username": "olive", "password": "correct horse"}
+        assert client.post("/api/auth/login", json=login).status_code == 200
+        group = client.post(
+            "/api/groups", json={"name": "Circle", "timezone": "UTC", "description": control}
+        ).json()
+        start = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+        meeting_id = client.post(
+            f"/api/groups/{group['id']}/meetings",
+            json={"starts_at": start, "timezone": "UTC", "duration_minutes": 60},
+        ).json()[0]["id"]
+        token = client.post(f"/api/meetings/{meeting_id}/facilitator-token").json()["token"]
+        url = f"/ws/meetings/{meeting_id}"
+        with (
+            client.websocket_connect(url) as host,
+            client.websocket_connect(url) as amber,
+            client.websocket_connect(url) as heron,
+        ):
+            host.send_json({"type": "hello", "pseudonym": "Host", "facilitator_token": token})
+            _reply(host, "welcome")
+            amber.send_json({"type": "hello", "pseudonym": "Amber"})
+            amber_id = _reply(amber, "welcome")["you"]["id"]
+            heron.send_json({"type": "hello", "pseudonym": "Heron"})
+            _reply(heron, "welcome")
+            amber.send_json({"type": "say", "id": "s1", "text": f"my secret is {said}"})
+            assert _reply(amber, "ack", id="s1")["seq"]
+            message = _reply(host, "message", participant_id=amber_id)
+            assert message["text"] == f"my secret is {said}"
+            heron.send_json(
+                {"type": "report", "id": "r1", "message_id": message["message_id"],
+                 "reason": f"reason {reason}"}
+            )  # fmt: skip
+            heron.send_json({"type": "help", "id": "h1", "note": f"help {note}"})
+            assert _reply(host, "report")["reason"] == f"reason {reason}"
+            assert _reply(host, "help_requested")["note"] == f"help {note}"
+            for frame in (
+                {"type": "delete", "message_id": message["message_id"]},
+                {"type": "mute", "participant_id": amber_id},
+                {"type": "end"},
+            ):
+                host.send_json({**frame, "id": f"m{frame['type']}"})
+                assert _reply(host, "ack", id=f"m{frame['type']}")
+            _reply(heron, "meeting_ended")
+        # The audit rows are written after the acks, each by a task of its own (so in
+        # any order): the moderation did reach the database, names but no words.
+        deadline = time.monotonic() + 10
+        while len(rows := _audit_rows(client, meeting_id)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(rows, key=repr) == sorted(
+            [("delete", "Host", "Amber"), ("mute", "Host", "Amber"), ("end", "Host", None)],
+            key=repr,
+        )
+
+    values = asyncio.run(_every_value(settings))
+    tables = {table for table, _, _ in values}
+    assert {"groups", "meetings", "moderation_audit", "users"} <= tables
+    assert any(_holds(v, control) for _, _, v in values), "the row scan found no control"
+    for marker in markers:
+        found = [(t, c) for t, c, v in values if _holds(v, marker)]
+        assert not found, f"{marker!r} stored in {found}"
+    if not database:  # SQLite: the database file and its journal, byte for byte
+        files = [p for p in settings.data_dir.rglob("*") if p.is_file()]
+        assert any(control.encode() in p.read_bytes() for p in files), files
+        for path in files:
+            for marker in markers:
+                assert marker.encode() not in path.read_bytes(), f"{path} holds {marker!r}"
