@@ -125,7 +125,10 @@ async def login(request: Request) -> Response:
     async with app.session() as session:
         await _throttled(session, request, username)
         user = await session.scalar(select(User).where(User.username == username))
-        if user is None or not verify_password(user.password_hash, body.password):
+        # Hash even for an unknown name (against a decoy), so the time taken does not
+        # tell which usernames exist.
+        verified = verify_password(user.password_hash if user else None, body.password)
+        if user is None or not verified:
             await _record_failure(session, request, username)
             raise ApiError(401, "bad_credentials", "That username and password do not match.")
         await session.execute(delete(LoginFailure).where(LoginFailure.username == username))

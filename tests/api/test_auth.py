@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+import server.api.auth as auth_api
+from server.security import verify_password
 from tests.conftest import MakeUser
 
 
@@ -52,6 +55,23 @@ async def test_unknown_user_gets_the_same_answer_as_a_wrong_password(
     assert unknown.content == wrong.content
     headers = {k: v for k, v in wrong.headers.items() if k != "date"}
     assert {k: v for k, v in unknown.headers.items() if k != "date"} == headers
+
+
+async def test_an_unknown_user_costs_the_same_password_hash_as_a_known_one(
+    make_user: MakeUser, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login that skipped hashing for unknown names would answer them ~50x faster."""
+    await make_user("olive")
+    checked: list[str | None] = []
+
+    def counting(password_hash: str | None, password: str) -> bool:
+        checked.append(password_hash)
+        return verify_password(password_hash, password)
+
+    monkeypatch.setattr(auth_api, "verify_password", counting)
+    for name in ("olive", "ghost"):
+        await client.post("/api/auth/login", json={"username": name, "password": "wrong one"})
+    assert len(checked) == 2 and checked[0] is not None and checked[1] is None
 
 
 async def test_logout_ends_the_session(organiser: httpx.AsyncClient) -> None:
