@@ -1,0 +1,103 @@
+// The meetings panel: upcoming meetings of the selected group, and scheduling more.
+
+import { api, clearErrors, fieldError, showErrors } from "../../api.js";
+import { $, confirmDialog, h, show } from "../../dom.js";
+import { formatNumber, locale, t } from "../../i18n.js";
+import { formatRange, formatWhen } from "../../time.js";
+import { listPanel } from "./lists.js";
+import { enc, groupPath, say, state } from "./state.js";
+import { setZone } from "./zones.js";
+
+const meetingForm = $("#meeting-form");
+
+/** Meetings still to come or under way; ended ones stay off the list. */
+const upcoming = (meetings) => {
+  const now = Date.now();
+  return meetings.filter((m) => !m.ends_at || Date.parse(m.ends_at) > now);
+};
+
+export const { load, render } = listPanel(
+  "/meetings",
+  "#meeting-list",
+  "console.no_meetings",
+  (m) => {
+    const zone = m.timezone || state.current.timezone;
+    const local = new Intl.DateTimeFormat(locale(), {
+      timeZone: zone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(new Date(m.starts_at));
+    return h(
+      "li",
+      { class: "row" },
+      h(
+        "div",
+        {},
+        h("p", {}, h("strong", { dir: "auto", text: m.title || state.current.name })),
+        h("p", { class: "note" }, h("time", { datetime: m.starts_at, text: `${local} (${zone})` })),
+        h("p", { class: "note", text: t("console.your_time", { when: formatRange(m.starts_at, m.ends_at) }) }),
+      ),
+      h(
+        "div",
+        { class: "button-row" },
+        h("a", { class: "button small secondary", href: `/m/${enc(m.id)}`, text: t("console.open_room") }),
+        h("button", {
+          type: "button",
+          class: "small secondary",
+          text: t("console.delete"),
+          "aria-label": `${t("console.delete")}: ${formatWhen(m.starts_at)}`,
+          onclick: async () => {
+            if (await confirmDialog(t("confirm.meeting", { when: formatWhen(m.starts_at) }), t("console.delete"))) {
+              try {
+                await api(`/api/meetings/${enc(m.id)}`, { method: "DELETE" });
+                say(t("console.meeting_deleted"));
+              } catch (error) {
+                say(error.message);
+              }
+              await load();
+            }
+          },
+        }),
+      ),
+    );
+  },
+  upcoming,
+);
+
+export function wire() {
+  $("#m-weekly").addEventListener("change", (event) => {
+    show($("#m-count-field"), event.target.checked);
+  });
+
+  meetingForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(meetingForm);
+    const el = meetingForm.elements;
+    if (!el.starts_at.value) {
+      fieldError(meetingForm, el.starts_at, t("form.required"));
+      el.starts_at.focus();
+      return;
+    }
+    const body = {
+      starts_at: el.starts_at.value.slice(0, 16),
+      timezone: el.timezone.value,
+      duration_minutes: Number(el.duration_minutes.value),
+    };
+    if (el.title.value.trim()) body.title = el.title.value.trim();
+    if (el.weekly.checked) body.repeat = { weekly: { count: Number(el.count.value) } };
+    try {
+      const created = await api(groupPath("/meetings"), { method: "POST", body });
+      const n = Array.isArray(created) ? created.length : 1;
+      say(t(n === 1 ? "console.scheduled_one" : "console.scheduled", { n: formatNumber(n) }));
+      meetingForm.reset();
+      show($("#m-count-field"), false);
+      setZone(el.timezone, state.current.timezone);
+      await load();
+    } catch (error) {
+      showErrors(meetingForm, error);
+    }
+  });
+}

@@ -1,0 +1,18 @@
+// What the console's panels share: who is signed in, the groups and the selected one.
+
+import { $, announce } from "../../dom.js";
+
+export const state = {
+  user: null,
+  groups: [],
+  current: null, // the selected group
+  editing: null, // "create" | "edit" | null
+  selection: 0, // the latest choice of what to show; older answers are ignored
+};
+
+export const enc = encodeURIComponent;
+export const groupPath = (suffix = "") => `/api/groups/${enc(state.current.id)}${suffix}`;
+
+export function say(text) {
+  announce($("#console-status"), text);
+}
