@@ -81,8 +81,13 @@ class Hub:
                 conn.close(protocol.CloseCode.RESTARTING, "server restarting")
                 with contextlib.suppress(Exception):
                     await conn.finish()
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
+        if tasks:
+            # Let them finish before the lifespan disposes of the database: an audit
+            # write cut off mid-session would otherwise wait on a closed connection.
+            await asyncio.wait(tasks, timeout=5)
         await self.log.close()
 
     async def readiness(self) -> str:
