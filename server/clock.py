@@ -15,5 +15,5 @@ def now_ms() -> int:
 
 
 def utc_now() -> datetime:
-    """now_ms() as an aware datetime, for comparing with database times."""
-    return datetime.fromtimestamp(now_ms() / 1000, UTC)
+    """The same clock as an aware datetime: database times are stamped and compared with it."""
+    return datetime.now(UTC)
