@@ -10,7 +10,7 @@ from server.clock import now_ms
 
 def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
     """How long a room log lives: until `retention` after the (scheduled) end."""
-    left = (ends_at_ms - now_ms()) // 1000
+    left = int((ends_at_ms - now_ms()) / 1000)
     return max(60, left + retention_seconds)
 
 
