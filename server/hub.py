@@ -244,8 +244,12 @@ class Hub:
                 await changed.wait()
                 continue
             if deadline > now:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns instead of
+                # raising when it is cancelled just as the event is set, and the loop would
+                # then wait out the next deadline (an hour) during shutdown.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(changed.wait(), (deadline - now) / 1000)
+                    async with asyncio.timeout((deadline - now) / 1000):
+                        await changed.wait()
                 continue
             progressed = False
             for command in replica.due_commands(now):

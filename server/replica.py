@@ -62,7 +62,9 @@ class Replica:
         return views.is_member(self.room, participant_id)
 
     async def wait_opened(self, timeout: float) -> None:
-        await asyncio.wait_for(self._opened.wait(), timeout)
+        """Raises TimeoutError; a cancellation always propagates (see Hub._run_timers)."""
+        async with asyncio.timeout(timeout):
+            await self._opened.wait()
 
     def next_deadline_ms(self) -> int | None:
         return reducer.next_deadline_ms(self.room)

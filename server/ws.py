@@ -149,9 +149,8 @@ class _Session:
     async def _next_hello(self, late: str) -> protocol.Hello | None:
         """The next frame, which must be a hello in time; None when the connection ends."""
         try:
-            data = await asyncio.wait_for(
-                _receive_text(self.websocket), self.settings.hello_timeout_seconds
-            )
+            async with asyncio.timeout(self.settings.hello_timeout_seconds):
+                data = await _receive_text(self.websocket)
         except TimeoutError:
             self.refuse("hello_required", late, CloseCode.HELLO)
             return None

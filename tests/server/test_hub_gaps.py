@@ -58,6 +58,8 @@ async def _room_with_a_lost_join(tmp_path: Path) -> AsyncIterator[_Room]:
         yield room
     finally:
         await hub.stop()
+    left = [t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert left == []  # every hub task ended when cancelled: nothing holds up a shutdown
 
 
 async def test_a_lost_delivery_is_refilled_from_history_before_the_next_entry(
