@@ -1,4 +1,6 @@
-"""Setting up meetings on a real server through its HTTP API, for the room tests."""
+"""Setting up meetings on a real server through its HTTP API, for the tests that need a
+real process (limits, slow readers, privacy, clusters); room rules are checked in process,
+in tests/server/ws."""
 
 from __future__ import annotations
 
@@ -29,12 +31,6 @@ class Meeting:
         assert r.status_code == 200, r.text
         token: str = r.json()["token"]
         return token
-
-    def invite(self, **body: Any) -> str:
-        r = self.organiser.post(f"/api/groups/{self.group_id}/invites", json=body)
-        assert r.status_code == 201, r.text
-        code: str = r.json()["code"]
-        return code
 
     async def join(self, name: str = "", **hello: Any) -> Client:
         client = await Client.connect(self.ws_url, name)
