@@ -25,6 +25,7 @@ from starlette.testclient import TestClient, WebSocketTestSession
 
 from server.app import create_app
 from server.config import Settings
+from tests.frame_log import FrameLog
 from tests.services import TIMEOUT
 
 _ids = itertools.count(1)
@@ -49,36 +50,16 @@ async def _next_message(session: WebSocketTestSession, timeout: float) -> dict[s
         return message
 
 
-class Client:
-    """One participant on an in-process WebSocket. `frames` holds everything received,
-    in order; `events` only room events. The same helpers as tests/wsclient.py, blocking."""
+class Client(FrameLog):
+    """One participant on an in-process WebSocket: the helpers of tests/wsclient.py, blocking."""
 
     def __init__(self, session: WebSocketTestSession, name: str = "") -> None:
+        super().__init__()
         self.session = session
         self.name = name
-        self.frames: list[dict[str, Any]] = []
-        self._cursor = 0
-        self.welcome: dict[str, Any] | None = None
         self.close_code: int | None = None  # once the server closed
         self.gone = False  # once this side closed or dropped
         self.crashed = False  # once a read found the server's session task dead
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        return [f for f in self.frames if "seq" in f and f["type"] not in {"ack", "welcome"}]
-
-    @property
-    def me(self) -> str:
-        assert self.welcome is not None
-        pid: str = self.welcome["you"]["id"]
-        return pid
-
-    @property
-    def last_seq(self) -> int:
-        seqs = [f["seq"] for f in self.events]
-        if self.welcome is not None:
-            seqs.append(self.welcome["seq"])
-        return max(seqs, default=0)
 
     def send(self, frame: dict[str, Any] | str | bytes) -> None:
         if isinstance(frame, bytes):
@@ -100,50 +81,31 @@ class Client:
             raise Closed(self.close_code)
         assert message["type"] == "websocket.send", message
         raw = message.get("text")
-        frame: dict[str, Any] = json.loads(raw if raw is not None else message["bytes"])
-        self.frames.append(frame)
-        if frame["type"] == "welcome":
-            self.welcome = frame
-        return frame
+        return self.keep(raw if raw is not None else message["bytes"])
 
     def wait_for(self, type_: str, timeout: float = TIMEOUT, **match: Any) -> dict[str, Any]:
         """The next unseen frame of this type (and fields), reading as needed."""
         deadline = time.monotonic() + timeout
-        while True:
-            while self._cursor < len(self.frames):
-                frame = self.frames[self._cursor]
-                self._cursor += 1
-                if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
-                    return frame
+        while (frame := self.next_unseen(type_, match)) is None:
             self.recv(_left(deadline))
+        return frame
 
     def hello(self, **fields: Any) -> dict[str, Any]:
         self.send({"type": "hello", **fields})
         deadline = time.monotonic() + TIMEOUT
-        while True:
-            frame = self.recv(_left(deadline))
-            if frame["type"] in {"welcome", "waiting", "error"}:
-                self._cursor = len(self.frames)
-                return frame
+        while not self.hello_reply(frame := self.recv(_left(deadline))):
+            pass
+        return frame
 
     def command(self, type_: str, **fields: Any) -> dict[str, Any]:
         """Sends a command and returns its ack or error (events before it are kept)."""
         request_id = f"r{next(_ids)}"
         self.send({"type": type_, "id": request_id, **fields})
         deadline = time.monotonic() + TIMEOUT
-        index = len(self.frames)
-        while True:
-            while index < len(self.frames):
-                frame = self.frames[index]
-                index += 1
-                if frame.get("id") == request_id and frame["type"] in {
-                    "ack",
-                    "error",
-                    "pong",
-                    "stats",
-                }:
-                    return frame
+        start = len(self.frames)
+        while (reply := self.reply_to(request_id, start)) is None:
             self.recv(_left(deadline))
+        return reply
 
     def drain(self, quiet: float = 0.2) -> None:
         """Reads until nothing arrives for `quiet` seconds (or the server closes)."""
