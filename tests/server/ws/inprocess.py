@@ -1,7 +1,7 @@
 """Rooms in process: the app under Starlette's TestClient, the memory room log, SQLite.
 
 Only the public surface is used: `create_app(Settings)`, the HTTP API, the WebSocket
-protocol, and `add_user` for the first account (as tests/api do). The TestClient runs
+protocol, and `add_user` for the first account (as tests/server/api do). The TestClient runs
 the app, its lifespan and every WebSocket session on one event loop in a portal thread;
 the tests themselves are plain synchronous functions that block on that loop, always
 with a timeout.

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import httpx
 import icalendar
 
-from tests.api.test_groups import new_group
-from tests.api.test_meetings import local, schedule
+from tests.server.api.test_groups import new_group
+from tests.server.api.test_meetings import local, schedule
 
 
 async def test_calendar_parses_back_with_local_times(

@@ -135,7 +135,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/readyz"),
 ]
 
-API_DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+API_DOC = Path(__file__).resolve().parents[3] / "docs" / "api.md"
 # A row of an endpoint table in docs/api.md: | `GET /api/groups/{id}/meetings?from=&to=` | ...
 DOC_ROW = re.compile(r"^\|\s*`(GET|POST|PUT|PATCH|DELETE) (/[^`?\s]*)[^`]*`", re.MULTILINE)
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from server.app import create_app
 from server.config import Settings
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+DOC = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
 
 
 def test_every_endpoint_is_in_docs_api_md(tmp_path: Path) -> None:

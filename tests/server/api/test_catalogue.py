@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.test_groups import new_group
-from tests.api.test_meetings import local, schedule
+from tests.server.api.test_groups import new_group
+from tests.server.api.test_meetings import local, schedule
 
 
 async def test_catalogue_lists_only_listed_groups_with_their_next_meetings(

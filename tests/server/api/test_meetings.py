@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from server.context import AppContext
-from tests.api.test_groups import new_group
+from tests.server.api.test_groups import new_group
 
 
 def local(minutes_from_now: int, fmt: str = "%Y-%m-%dT%H:%M") -> str:
