@@ -136,10 +136,15 @@ class Connection:
             self.closing.set()
 
     async def finish(self) -> None:
-        """Waits briefly for queued frames to go out, then stops the writer."""
+        """Waits briefly for queued frames to go out, then stops the writer.
+
+        `asyncio.wait` neither raises the writer's own end nor swallows the caller's
+        cancellation: a server shutting down still cancels the task that called this.
+        """
         if not self.writer.done():
             self.close()
             try:
-                await asyncio.wait_for(asyncio.shield(self.writer), 2)
-            except (TimeoutError, asyncio.CancelledError):
-                self.writer.cancel()
+                await asyncio.wait({self.writer}, timeout=2)
+            finally:
+                if not self.writer.done():
+                    self.writer.cancel()
