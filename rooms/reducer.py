@@ -212,6 +212,7 @@ def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
         ctx.emit("knock", {"participant_id": person.id, "pseudonym": pseudonym}, FACILITATORS)
     else:
         ctx.emit("joined", {"participant": person.public()})
+        person.admitted_seq = room.event_seq
     return p.Ok(participant_id=person.id, waiting=waiting)
 
 
@@ -493,6 +494,7 @@ def _admit(ctx: _Ctx, command: p.Admit) -> p.Ok:
     ctx.emit("admitted", {"participant_id": target.id}, only(target.id))
     ctx.greet(target.id)
     ctx.emit("joined", {"participant": target.public()})
+    target.admitted_seq = ctx.room.event_seq
     return p.Ok()
 
 

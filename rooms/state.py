@@ -61,6 +61,9 @@ class Participant:
     shares: int = 0
     held_ms: int = 0
     last_said_ms: int | None = None
+    # The room's event seq when this participant was let in (None while it waits):
+    # a resume replays only events after it, what the participant could have seen live.
+    admitted_seq: int | None = None
 
     def public(self) -> dict[str, Any]:
         return {

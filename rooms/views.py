@@ -43,6 +43,15 @@ def can_see(room: Room, event: Event, participant_id: str) -> bool:
     return person.role == "facilitator"
 
 
+def can_replay(room: Room, event: Event, participant_id: str) -> bool:
+    """Whether a resume may deliver this event: only what this participant could have
+    seen live, which is nothing from before it was let in (nor from its lobby wait)."""
+    person = room.participants.get(participant_id)
+    if person is None or person.admitted_seq is None or event.seq <= person.admitted_seq:
+        return False
+    return can_see(room, event, participant_id)
+
+
 def last_event_seq(room: Room) -> int:
     return room.event_seq
 

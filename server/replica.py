@@ -181,7 +181,7 @@ class Replica:
             for sent in self.events
             if last_seq
             and sent.event.seq > last_seq
-            and views.can_see(self.room, sent.event, outcome.participant_id)
+            and views.can_replay(self.room, sent.event, outcome.participant_id)
         ]
         conn.send_batch([self.welcome(conn, last_seq), *missed])
         conn.last_seq = views.last_event_seq(self.room)
