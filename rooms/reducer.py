@@ -189,7 +189,9 @@ def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
         problem = names.problem(pseudonym)
         if problem is not None:
             raise _Refused("pseudonym_invalid", problem)
-        if pseudonym.casefold() in {t.casefold() for t in taken}:
+        if not facilitator and names.reserved(pseudonym):
+            raise _Refused("pseudonym_invalid", "That name is kept for those running the meeting.")
+        if names.key(pseudonym) in {names.key(t) for t in taken}:
             raise _Refused("pseudonym_taken", "Someone here already has that name.")
     if not facilitator:
         if room.settings.locked:
