@@ -319,7 +319,7 @@ _encoder = msgspec.json.Encoder()
 def _request_id(data: str | bytes) -> str | None:
     try:
         obj = msgspec.json.decode(data)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     if isinstance(obj, dict):
         rid = obj.get("id")
@@ -336,6 +336,9 @@ def decode_client_frame(data: str | bytes, max_text: int = 2000) -> ClientFrame:
         raise ProtocolError("bad_request", _describe(str(exc)), _request_id(data)) from None
     except msgspec.DecodeError:
         raise ProtocolError("bad_request", "A frame must be one JSON object.", None) from None
+    except RecursionError:
+        # msgspec stops at the interpreter's recursion limit, long before the stack does.
+        raise ProtocolError("bad_request", "The frame is nested too deeply.", None) from None
     if isinstance(frame, Say):
         text = frame.text.strip()
         if not text:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from server.api.errors import ApiError
@@ -33,11 +33,15 @@ async def read_body(request: Request, limit: int) -> bytes:
         raise ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Nobody reads this answer; it keeps a client's hang-up out of the 500s in the log.
+        raise ApiError(400, "incomplete_body", "The body ended before it was complete.") from None
     return b"".join(chunks)
 
 
@@ -67,3 +71,5 @@ async def decode_body(request: Request, kind: type[T]) -> T:
         raise ApiError(400, "invalid", "Some fields are not valid.", fields) from None
     except msgspec.DecodeError:
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from None
+    except RecursionError:
+        raise ApiError(400, "bad_json", "The body is nested too deeply.") from None
