@@ -15,9 +15,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from server.address_limits import AddressGuard, AddressLimits
 from server.api import auth, catalogue, facilitators, groups, invites, meetings, resources
 from server.api.errors import ApiError, error_body
-from server.api.handlers import api_error_handler, http_exception_handler, server_error_handler
+from server.api.handlers import (
+    api_error_handler,
+    database_error_handler,
+    http_exception_handler,
+    server_error_handler,
+)
+from server.db.availability import UNAVAILABLE_TYPES
 from server.api.jsonio import json_response
 from server.config import Settings
 from server.context import AppContext, ctx
@@ -86,6 +93,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     context = AppContext(settings=settings)
+    limits = AddressLimits(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -107,15 +115,18 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             Middleware(SecurityHeadersAndAccessLog),
             Middleware(RejectNul),
             Middleware(CrossSiteGuard, allowed=settings.allowed_origins),
+            Middleware(AddressGuard, limits=limits, settings=settings),
         ],
         exception_handlers={
             ApiError: api_error_handler,
             HTTPException: http_exception_handler,
+            **dict.fromkeys(UNAVAILABLE_TYPES, database_error_handler),
             Exception: server_error_handler,
         },
         lifespan=lifespan,
     )
     app.state.ctx = context
+    app.state.address_limits = limits
     return app
 
 

@@ -16,11 +16,13 @@ from starlette.websockets import WebSocket
 from rooms import protocol
 from rooms.protocol import CloseCode
 from server import frames
+from server.address_limits import ADDRESS_KEY, AddressLimits
 from server.admission import Admission, admit
 from server.audit import audit_row, record
 from server.clock import now_ms
 from server.connection import Connection
 from server.context import AppContext, ctx
+from server.db.availability import UNAVAILABLE_TYPES, database_unavailable
 from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
 from server.replica import Replica
@@ -88,9 +90,11 @@ async def endpoint(websocket: WebSocket) -> None:
     ):
         await websocket.close(code=CloseCode.FORBIDDEN)  # before accept: HTTP 403
         return
+    # The hello deadline counts from here, not from the last retry (docs/protocol.md).
+    hello_deadline = asyncio.get_running_loop().time() + settings.hello_timeout_seconds
     await websocket.accept()
     meeting_id = websocket.path_params["meeting_id"]
-    session = _Session(app, websocket, meeting_id)
+    session = _Session(app, websocket, meeting_id, hello_deadline)
     try:
         await session.run()
     finally:
@@ -100,7 +104,9 @@ async def endpoint(websocket: WebSocket) -> None:
 class _Session:
     """One connection's life: hello, admission, commands, and the goodbye."""
 
-    def __init__(self, app: AppContext, websocket: WebSocket, meeting_id: str) -> None:
+    def __init__(
+        self, app: AppContext, websocket: WebSocket, meeting_id: str, hello_deadline: float
+    ) -> None:
         assert app.hub is not None
         self.app = app
         self.hub = app.hub
@@ -119,6 +125,11 @@ class _Session:
         self.admission: Admission | None = None
         self.admitted_for: tuple[str | None, str | None, bool] | None = None
         self.joined = False
+        self.hello_deadline = hello_deadline
+        # Counting only (server/address_limits.py): never logged, never stored.
+        self.limits: AddressLimits = websocket.app.state.address_limits
+        self.address: str | None = websocket.scope.get(ADDRESS_KEY)
+        self.seated = False  # holds one of its address's seats in this meeting
 
     def refuse(
         self,
@@ -133,6 +144,13 @@ class _Session:
     async def run(self) -> None:
         hello = await self._next_hello("Send hello first.")
         while hello is not None:
+            if not self.limits.hello(self.address, time.monotonic()):
+                self.refuse(
+                    "rate_limited",
+                    "Too many joins from your network; try again in a minute.",
+                    CloseCode.FLOOD,
+                )
+                return
             result = await self._join(hello)
             if result == "joined":
                 await self._serve()
@@ -149,7 +167,7 @@ class _Session:
     async def _next_hello(self, late: str) -> protocol.Hello | None:
         """The next frame, which must be a hello in time; None when the connection ends."""
         try:
-            async with asyncio.timeout(self.settings.hello_timeout_seconds):
+            async with asyncio.timeout_at(self.hello_deadline):
                 data = await _receive_text(self.websocket)
         except TimeoutError:
             self.refuse("hello_required", late, CloseCode.HELLO)
@@ -180,7 +198,17 @@ class _Session:
         if self.admission is not None and self.admitted_for == credentials:
             return self.admission
         await self._give_back_invite()
-        admission = await admit(self.app, self.meeting_id, hello)
+        try:
+            admission = await admit(self.app, self.meeting_id, hello)
+        except UNAVAILABLE_TYPES as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning("the database is unavailable (%s)", type(exc).__name__)
+            return Admission(
+                error=protocol.Err(
+                    "unavailable", "The meeting is unreachable right now; try again."
+                )
+            )
         if admission.error is None:
             self.admission, self.admitted_for = admission, credentials
         return admission
@@ -204,6 +232,17 @@ class _Session:
             )
             return "refused"
         assert admission.setup is not None
+        if admission.role != "facilitator" and not self.seated:
+            if not self.limits.take_seat(
+                self.address, self.meeting_id, admission.setup.config.capacity
+            ):
+                self.refuse(
+                    "rate_limited",
+                    "Too many people from your network are in this meeting already.",
+                    CloseCode.FLOOD,
+                )
+                return "refused"
+            self.seated = True
         command: protocol.Join | protocol.Resume
         if hello.resume is not None:
             self.conn.resume_token = hello.resume.token
@@ -329,6 +368,9 @@ class _Session:
             self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
 
     async def finish(self) -> None:
+        if self.seated:
+            self.seated = False
+            self.limits.leave_seat(self.address, self.meeting_id)
         if not self.joined:
             await self._give_back_invite()
         replica, pid = self.replica, self.conn.participant_id

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server.api.errors import STATUS_CODES, ApiError, error_body
 from server.api.jsonio import json_response
+from server.db.availability import database_unavailable
+
+log = logging.getLogger("hearth.api")
 
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:
@@ -27,3 +32,15 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
 
 async def server_error_handler(request: Request, exc: Exception) -> Response:
     return json_response(error_body("internal", "Something went wrong on our side."), status=500)
+
+
+async def database_error_handler(request: Request, exc: Exception) -> Response:
+    """A database that does not answer is a 503 the client can retry; anything else a 500."""
+    if not database_unavailable(exc):
+        raise exc
+    log.warning("the database is unavailable (%s)", type(exc).__name__)
+    return json_response(
+        error_body("unavailable", "The service is briefly unavailable; try again."),
+        status=503,
+        headers={"Retry-After": "5"},
+    )
