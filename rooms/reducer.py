@@ -17,6 +17,7 @@ from rooms import protocol as p
 from rooms.state import (
     ALL,
     FACILITATORS,
+    MAX_DEPARTED_SPEAKERS,
     MAX_MESSAGES,
     Audience,
     Event,
@@ -25,6 +26,7 @@ from rooms.state import (
     Participant,
     Room,
     Round,
+    SpeakerStat,
     facilitators_and,
     only,
 )
@@ -96,6 +98,8 @@ class _Ctx:
 
 
 def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
+    if room.departed:
+        _forget_departed(room)
     ctx = _Ctx(room, at_ms)
     command = submission.command
     try:
@@ -503,6 +507,7 @@ def _admit(ctx: _Ctx, command: p.Admit) -> p.Ok:
 def _deny(ctx: _Ctx, command: p.Deny) -> p.Ok:
     target = _waiting(ctx.room, command.participant_id)
     target.status = "gone"
+    ctx.room.departed.append(target.id)
     ctx.emit("denied", {"participant_id": target.id}, facilitators_and(target.id))
     ctx.close(
         target.id,
@@ -623,6 +628,7 @@ def _depart(ctx: _Ctx, person: Participant, reason: Literal["left", "removed", "
         _next_in_round(ctx)
     person.status = "gone"
     person.hand_raised_at = None
+    room.departed.append(person.id)
     body = {"participant_id": person.id, "reason": reason}
     ctx.emit("left", body, FACILITATORS if waiting else ALL)
     if reason == "removed":
@@ -630,6 +636,19 @@ def _depart(ctx: _Ctx, person: Participant, reason: Literal["left", "removed", "
         ctx.close(person.id, p.CloseCode.FORBIDDEN, "removed", refusal)
     else:
         ctx.close(person.id, p.CloseCode.NORMAL, "left")
+
+
+def _forget_departed(room: Room) -> None:
+    """Frees those who went in the previous entry, keeping only what rules need: the
+    removed tokens (kept apart), the ordinal counter, and a speaker's statistics."""
+    for pid in room.departed:
+        person = room.participants.pop(pid, None)
+        if person is not None and person.shares:
+            stat = SpeakerStat(pid, person.pseudonym, person.order, person.shares, person.held_ms)
+            room.departed_speakers[pid] = stat
+            if len(room.departed_speakers) > MAX_DEPARTED_SPEAKERS:
+                del room.departed_speakers[next(iter(room.departed_speakers))]
+    room.departed.clear()
 
 
 def _end(ctx: _Ctx, by: str | None) -> None:

@@ -75,6 +75,17 @@ class Participant:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerStat:
+    """What the statistics keep of someone who shared and then left."""
+
+    participant_id: str
+    pseudonym: str
+    order: int
+    shares: int
+    held_ms: int
+
+
 @dataclass(slots=True)
 class Floor:
     participant_id: str
@@ -112,6 +123,7 @@ class Event:
 
 
 MAX_MESSAGES = 2000
+MAX_DEPARTED_SPEAKERS = 500  # the oldest are dropped from the statistics beyond this
 
 
 @dataclass(slots=True)
@@ -124,6 +136,10 @@ class Room:
     round: Round | None = None
     messages: dict[str, Message] = field(default_factory=dict)
     removed_tokens: set[str] = field(default_factory=set)
+    # Who went in the last entry: still here for that entry's fan-out and effects,
+    # freed at the start of the next one (a long meeting must not grow with its past).
+    departed: list[str] = field(default_factory=list)
+    departed_speakers: dict[str, SpeakerStat] = field(default_factory=dict)
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0

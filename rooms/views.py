@@ -122,20 +122,26 @@ def recent_messages(room: Room) -> list[dict[str, Any]]:
 
 
 def speaker_stats(room: Room, now_ms: int) -> list[dict[str, Any]]:
-    """Shares and seconds held per participant, the running share included."""
-    out = []
-    for person in sorted(room.participants.values(), key=lambda x: x.order):
+    """Shares and seconds held per participant, the running share included; those who
+    shared and left are counted too."""
+    rows: list[tuple[int, dict[str, Any]]] = [
+        (x.order, _stat_row(x.participant_id, x.pseudonym, x.shares, x.held_ms))
+        for x in room.departed_speakers.values()
+    ]
+    for person in room.participants.values():
         held = person.held_ms
         floor = room.floor
         if floor is not None and floor.participant_id == person.id:
             held += max(0, min(now_ms, floor.ends_at_ms) - floor.started_at_ms)
         if person.shares or person.status == "in":
-            out.append(
-                {
-                    "participant_id": person.id,
-                    "pseudonym": person.pseudonym,
-                    "shares": person.shares,
-                    "seconds": held // 1000,
-                }
-            )
-    return out
+            rows.append((person.order, _stat_row(person.id, person.pseudonym, person.shares, held)))
+    return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _stat_row(participant_id: str, pseudonym: str, shares: int, held_ms: int) -> dict[str, Any]:
+    return {
+        "participant_id": participant_id,
+        "pseudonym": pseudonym,
+        "shares": shares,
+        "seconds": held_ms // 1000,
+    }

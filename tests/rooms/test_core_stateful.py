@@ -354,7 +354,8 @@ class RandomMeeting(RuleBasedStateMachine):
     @invariant()
     def removed_people_never_return(self) -> None:
         for pid in self.removed:
-            assert self.room.participants[pid].status == "gone"
+            person = self.room.participants.get(pid)  # freed after the entry that removed it
+            assert person is None or person.status == "gone"
             assert self.tokens[pid] in self.room.removed_tokens
         present = {x.id for x in self.room.present()}
         assert not present & self.removed
@@ -382,6 +383,11 @@ class RandomMeeting(RuleBasedStateMachine):
         else:
             assert deadline is not None
             assert reducer.due_actions(self.room, deadline) != []
+
+    @invariant()
+    def the_departed_are_freed_by_the_next_entry(self) -> None:
+        gone = {x.id for x in self.room.participants.values() if x.status == "gone"}
+        assert gone <= set(self.room.departed)
 
     @invariant()
     def round_is_sane(self) -> None:
