@@ -6,6 +6,7 @@ on defaults; nothing else reads the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -43,6 +44,19 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, each checked and normalised."""
+    networks = []
+    for item in (x.strip() for x in env.get(name, "").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path = Path("hearth-data")
@@ -68,6 +82,14 @@ class Settings:
     login_failures_allowed: int = 5
     login_failure_window_seconds: int = 300
     facilitator_token_seconds: int = 12 * 3600
+    # Connection floods (per worker; see docs/operations.md, "Limits and abuse").
+    max_connections: int = 1000
+    max_connections_per_address: int = 200
+    joins_per_address_per_minute: int = 60
+    max_seats_per_address: int = 10
+    request_timeout_seconds: float = 10.0
+    max_header_bytes: int = 16 * 1024
+    trusted_proxies: tuple[str, ...] = ()
     # Set by `hearth serve` for its workers: it has migrated the database already.
     migrate_on_start: bool = True
 
@@ -112,6 +134,17 @@ class Settings:
             ),
             send_queue_frames=_int(env, "HEARTH_SEND_QUEUE_FRAMES", 256, 8, 100_000),
             login_failures_allowed=_int(env, "HEARTH_LOGIN_FAILURES_ALLOWED", 5, 1, 1000),
+            max_connections=_int(env, "HEARTH_MAX_CONNECTIONS", 1000, 1, 1_000_000),
+            max_connections_per_address=_int(
+                env, "HEARTH_MAX_CONNECTIONS_PER_ADDRESS", 200, 1, 1_000_000
+            ),
+            joins_per_address_per_minute=_int(
+                env, "HEARTH_JOINS_PER_ADDRESS_PER_MINUTE", 60, 1, 1_000_000
+            ),
+            max_seats_per_address=_int(env, "HEARTH_MAX_SEATS_PER_ADDRESS", 10, 1, 100_000),
+            request_timeout_seconds=float(_int(env, "HEARTH_REQUEST_TIMEOUT_SECONDS", 10, 1, 600)),
+            max_header_bytes=_int(env, "HEARTH_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
+            trusted_proxies=_networks(env, "HEARTH_TRUSTED_PROXIES"),
             migrate_on_start=_bool(env, "HEARTH_MIGRATE_ON_START", True),
         )
 
