@@ -200,8 +200,17 @@ def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
     if not facilitator:
         if room.settings.locked:
             raise _Refused("room_locked", "The room is locked.")
-        if len([x for x in room.participants.values() if x.status != "gone"]) >= config.capacity:
-            raise _Refused("room_full", "The room is full.")
+        seated = [x for x in room.participants.values() if x.status != "gone"]
+        if len(seated) >= config.capacity:
+            # A seat kept for a dropped attendee in their grace period goes to the newcomer:
+            # the longest gone leaves as on grace expiry, so dropping and rejoining cannot
+            # keep a room full with nobody in it.
+            dropped = [
+                x for x in seated if x.disconnected_at_ms is not None and x.role != "facilitator"
+            ]
+            if not dropped:
+                raise _Refused("room_full", "The room is full.")
+            _depart(ctx, min(dropped, key=lambda x: (x.disconnected_at_ms, x.order)), "timeout")
     room.counter_participants += 1
     waiting = room.settings.lobby and not (facilitator or command.lobby_exempt)
     person = Participant(
