@@ -239,12 +239,19 @@ class Open(_Frame, tag="open"):
 
 
 class Join(_Frame, tag="join"):
+    """Built by the server only: no client frame decodes to it. The last three fields
+    are internal: `lobby_exempt` skips the lobby (facilitators, people let in before);
+    `waiting` and `muted` bring back what a person was when the log lost the room's
+    history, so that a rebuilt room neither admits its lobby nor unmutes anyone."""
+
     conn: str
     role: Literal["attendee", "facilitator"]
     pseudonym: str | None
     name_seed: int
     token_hash: str
     lobby_exempt: bool = False
+    waiting: bool = False
+    muted: bool = False
 
 
 class Resume(_Frame, tag="resume"):

@@ -212,7 +212,9 @@ def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
                 raise _Refused("room_full", "The room is full.")
             _depart(ctx, min(dropped, key=lambda x: (x.disconnected_at_ms, x.order)), "timeout")
     room.counter_participants += 1
-    waiting = room.settings.lobby and not (facilitator or command.lobby_exempt)
+    waiting = not facilitator and (
+        command.waiting or (room.settings.lobby and not command.lobby_exempt)
+    )
     person = Participant(
         id=f"p{room.counter_participants}",
         pseudonym=pseudonym,
@@ -221,6 +223,7 @@ def _join(ctx: _Ctx, command: p.Join) -> p.Ok:
         token_hash=command.token_hash,
         conn=command.conn,
         order=room.counter_participants,
+        muted=command.muted and not facilitator,
     )
     room.participants[person.id] = person
     if waiting:

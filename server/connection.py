@@ -35,6 +35,7 @@ class Connection:
         "conn_id",
         "last_seq",
         "meeting_id",
+        "muted",
         "participant_id",
         "pseudonym",
         "queue",
@@ -54,6 +55,7 @@ class Connection:
         self.meeting_id = meeting_id
         self.participant_id: str | None = None
         self.waiting = False
+        self.muted = False  # as the room was when its history was lost (see rejoin_command)
         self.resume_token = ""
         self.role: Literal["attendee", "facilitator"] = "attendee"
         self.token_hash = ""
@@ -68,14 +70,18 @@ class Connection:
         return self.closing.is_set()
 
     def rejoin_command(self) -> protocol.Join:
-        """The join that brings this person back after the room's history was lost."""
+        """The join that brings this person back after the room's history was lost: as
+        they were (`waiting`, `muted`, recorded by Replica.history_lost), so that a room
+        rebuilt without its facilitator admits nobody from its lobby and unmutes nobody."""
         return protocol.Join(
             conn=self.conn_id,
             role=self.role,
             pseudonym=self.pseudonym,
             name_seed=secrets.randbits(32),
             token_hash=self.token_hash,
-            lobby_exempt=True,
+            lobby_exempt=not self.waiting,
+            waiting=self.waiting,
+            muted=self.muted,
         )
 
     def send(self, frame: str | tuple[str, ...]) -> bool:

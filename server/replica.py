@@ -211,11 +211,16 @@ class Replica:
     def history_lost(self) -> list[Connection]:
         """The log lost this room's history: start over, and tell everyone here.
 
-        Returns the connections to rejoin; each gets a fresh welcome when it is back.
+        Returns the connections to rejoin, each remembering whether it waited in the
+        lobby and was muted; each gets a fresh welcome (or `waiting`) when it is back.
         """
         connections = [c for c in self.connections.values() if not c.closed]
         for conn in connections:
             conn.send(frames.history_lost())
+            person = self.room.participants.get(conn.participant_id or "")
+            if person is not None:  # what this worker last knew: the rejoin keeps it
+                conn.waiting = person.status == "waiting"
+                conn.muted = person.muted
             conn.participant_id = None
             conn.last_seq = 0
         self.connections.clear()
