@@ -85,6 +85,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server import http_guard
+
     settings = _settings()
     if args.workers > 1 and not settings.redis_url:
         raise SystemExit(
@@ -100,23 +102,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
         base = f"http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}"
         print(asyncio.run(create_demo(settings, base)), flush=True)
     os.environ["HEARTH_MIGRATE_ON_START"] = "0"
+    tcp_cap = settings.max_connections + http_guard.reserve(settings.max_connections)
+    _raise_file_limit(tcp_cap)
     uvicorn.run(
         "server.asgi:create",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        ws="websockets-sansio",
+        # Header size, the request deadline and the connection caps (server/http_guard.py).
+        http=http_guard.HTTP,
+        ws=http_guard.WS,
         ws_max_size=64 * 1024,
         ws_per_message_deflate=False,
+        limit_concurrency=tcp_cap + 1,  # a backstop: the guard refuses at the cap already
+        timeout_keep_alive=5,
         log_config=log_config(settings.log_level),
         access_log=False,
         server_header=False,
+        # The client's address is read from proxy headers by server/address_limits.py, and
+        # only from HEARTH_TRUSTED_PROXIES; uvicorn's own rewriting stays off.
         proxy_headers=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
     )
     return 0
+
+
+def _raise_file_limit(connections: int) -> None:
+    """Lets each worker hold its connection cap in file descriptors, with room to spare
+    (database, Redis, files), or says that it cannot."""
+    import resource
+
+    needed = connections + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < needed:
+            print(
+                f"hearth: warning: the open-file limit ({target}) is below "
+                f"HEARTH_MAX_CONNECTIONS and its reserve ({connections}) plus 256; "
+                "raise `ulimit -n` or lower HEARTH_MAX_CONNECTIONS",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
