@@ -24,10 +24,10 @@ from server.api.handlers import (
     http_exception_handler,
     server_error_handler,
 )
-from server.db.availability import UNAVAILABLE_TYPES
 from server.api.jsonio import json_response
 from server.config import Settings
 from server.context import AppContext, ctx
+from server.db.availability import UNAVAILABLE_TYPES
 from server.db.engine import create_engine, sessionmaker
 from server.db.migrate import upgrade
 from server.hub import Hub
