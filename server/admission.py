@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from rooms import protocol
 from server.clock import utc_now
 from server.context import AppContext
 from server.db.invites import redeem_invite
-from server.db.models import Group, Meeting
+from server.db.models import Group, GroupFacilitator, Meeting, User
 from server.db.resources import group_resources, room_resources
-from server.room_setup import RoomSetup
+from server.room_setup import RoomSetup, room_limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,22 @@ class Admission:
 
 def _refused(code: protocol.ErrorCode, message: str) -> Admission:
     return Admission(error=protocol.Err(code, message))
+
+
+async def _still_runs(session: AsyncSession, user_id: int, group_id: str) -> bool:
+    """A facilitator token holds only while its user may still run the group: an
+    organiser, or one of the group's facilitators (unassigning one ends their tokens)."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return False
+    if user.role == "organiser":
+        return True
+    assigned = await session.scalar(
+        select(GroupFacilitator.user_id).where(
+            GroupFacilitator.group_id == group_id, GroupFacilitator.user_id == user_id
+        )
+    )
+    return assigned is not None
 
 
 async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admission:
@@ -57,7 +76,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
         if hello.facilitator_token is not None:
             assert app.signer is not None
             claim = app.signer.read_facilitator_token(hello.facilitator_token, meeting_id)
-            if claim is None:
+            if claim is None or not await _still_runs(session, claim.user_id, group.id):
                 return _refused("not_allowed", "That facilitator token is not valid here.")
             role, facilitator_name = "facilitator", claim.username
         elif hello.resume is None and group.visibility == "closed":
@@ -83,6 +102,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 crosstalk=group.crosstalk,
                 grace_seconds=settings.resume_grace_seconds,
                 resources=room_resources(resources),
+                limits=room_limits(settings),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

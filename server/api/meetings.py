@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.api.access import group_access, group_for, is_facilitator
 from server.api.auth import signed_in
-from server.api.errors import ApiError, forbidden, invalid, not_found
+from server.api.errors import ApiError, invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now
 from server.api.validation import check_zone, clean_text
@@ -292,7 +292,7 @@ async def facilitator_token(request: Request) -> Response:
         if user.role != "organiser" and not await is_facilitator(
             session, user.id, meeting.group_id
         ):
-            raise forbidden("Only this group's facilitators may run its meetings.")
+            raise not_found("meeting")  # as for a meeting that does not exist: ids stay private
         if meeting.cancelled:
             raise ApiError(409, "meeting_cancelled", "This meeting was cancelled.")
         now = utcnow()

@@ -133,7 +133,7 @@ async def test_facilitator_token_only_for_the_groups_facilitators(
     group = await new_group(organiser)
     meeting = (await schedule(organiser, group["id"], starts_at=local(5)))[0]
     url = f"/api/meetings/{meeting['id']}/facilitator-token"
-    assert (await facilitator.post(url)).status_code == 403
+    assert (await facilitator.post(url)).status_code == 404  # not confirmed to exist
     await organiser.put(f"/api/groups/{group['id']}/facilitators/fern")
     r = await facilitator.post(url)
     assert r.status_code == 200
@@ -254,7 +254,9 @@ async def test_roles_for_meetings(
     assert (await facilitator.get(f"/api/groups/{theirs['id']}/meetings")).status_code == 404
     assert (await facilitator.get(f"/api/meetings/{other['id']}")).status_code == 404
     r = await facilitator.post(f"/api/meetings/{other['id']}/facilitator-token")
-    assert r.status_code == 403
+    assert r.status_code == 404
+    missing = await facilitator.post("/api/meetings/nosuchmeeting/facilitator-token")
+    assert r.json() == missing.json()  # the same answer as for no meeting at all
     assert (await organiser.get(f"/api/meetings/{meeting['id']}")).json()["cancelled"] is False
 
 
