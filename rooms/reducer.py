@@ -646,6 +646,9 @@ def _depart(ctx: _Ctx, person: Participant, reason: Literal["left", "removed", "
     if reason == "removed":
         refusal = p.Err("removed", "A facilitator removed you from this meeting.")
         ctx.close(person.id, p.CloseCode.FORBIDDEN, "removed", refusal)
+    elif reason == "timeout":
+        # Only a worker that was stopped past the grace still holds a connection here.
+        ctx.close(person.id, p.CloseCode.TRY_AGAIN, "timed out")
     else:
         ctx.close(person.id, p.CloseCode.NORMAL, "left")
 

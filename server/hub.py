@@ -28,6 +28,7 @@ from server.log.base import LogEntry, LogUnavailable, RoomLog
 from server.log.factory import create_room_log
 from server.replica import Replica
 from server.room_setup import RoomSetup, log_ttl_seconds
+from server.stalls import StallWatch
 
 log = logging.getLogger("hearth.hub")
 
@@ -65,6 +66,7 @@ class Hub:
         self._counter = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self.stalls = StallWatch()
 
     @classmethod
     async def start(cls, settings: Settings, room_log: RoomLog | None = None) -> Hub:
@@ -72,10 +74,12 @@ class Hub:
         hub.log.on_reconnect(hub.resync_all)
         await hub.log.start(hub._deliver)
         hub.spawn(hub._heartbeat(), "heartbeat")
+        hub.stalls.start()
         return hub
 
     async def stop(self) -> None:
         self._closing = True
+        self.stalls.stop()
         for replica in list(self.replicas.values()):
             for conn in list(replica.connections.values()):
                 conn.close(protocol.CloseCode.RESTARTING, "server restarting")
@@ -358,8 +362,23 @@ class Hub:
                 conn.send(frames.reply(outcome, pending.request_id))
             pending.future.set_result(outcome)
         replica.flush_closes()
+        if replica.swept:
+            swept, replica.swept = replica.swept, []
+            for conn in swept:
+                self.spawn(self._reclaim(replica, conn), "reclaim")
         if replica.ended:
             self.spawn(self._expire(replica.meeting_id), "expire")
+
+    async def _reclaim(self, replica: Replica, conn: Connection) -> None:
+        """Takes back a live connection another worker swept: same participant, same
+        place. Past the grace period it is gone, and the client is told to resume."""
+        command = protocol.Resume(conn=conn.conn_id, token_hash=conn.token_hash)
+        try:
+            outcome = await self.submit(replica, None, command)
+        except LogUnavailable:
+            outcome = protocol.Err("unavailable", "")
+        if isinstance(outcome, protocol.Err) and not conn.closed:
+            conn.close(protocol.CloseCode.TRY_AGAIN, "resume")
 
     async def _expire(self, meeting_id: str) -> None:
         with contextlib.suppress(LogUnavailable):

@@ -45,6 +45,7 @@ class Replica:
         self.changed = asyncio.Event()  # set after every entry: the timers look again
         self._opened = asyncio.Event()
         self._closes: list[tuple[Connection, protocol.CloseCode, str]] = []
+        self.swept: list[Connection] = []  # live here, marked dropped by another worker
         self.resyncing = False
         self.resync_again = False
 
@@ -93,6 +94,8 @@ class Replica:
             log.error("undecodable log entry %s in %s", entry.seq, self.meeting_id)
             return None, protocol.Err("bad_request", "undecodable")
         result = reducer.apply(self.room, submission, entry.at_ms)
+        if isinstance(submission.command, protocol.Disconnect):
+            self._note_sweep(submission.command)
         effects = list(result.effects)
         for event in result.events:
             self._fan_out(event)
@@ -107,6 +110,13 @@ class Replica:
             # A participant's command landed in a log that lost the room's history.
             return submission.origin, protocol.Err("unavailable", "The room is being restored.")
         return submission.origin, result.outcome
+
+    def _note_sweep(self, command: protocol.Disconnect) -> None:
+        """Another worker took this one for dead (it was stopped, or cut off from Redis)
+        and dropped a connection that is in fact still open here: the hub reclaims it."""
+        conn = self.connections.get(command.conn)
+        if conn is not None and not conn.closed and conn.participant_id == command.participant_id:
+            self.swept.append(conn)
 
     def _fan_out(self, event: state.Event) -> None:
         frame = protocol.encode_event(event).decode()

@@ -27,6 +27,7 @@ from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
 from server.replica import Replica
 from server.security import hash_secret, origin_allowed
+from server.stalls import StallWatch
 
 log = logging.getLogger("hearth.ws")
 
@@ -51,18 +52,25 @@ def refusal_close(code: protocol.ErrorCode) -> CloseCode:
 
 
 class RateLimit:
-    """A sliding window: over the limit, refuse; far over it, the caller closes."""
+    """A sliding window: over the limit, refuse; far over it, the caller closes.
 
-    def __init__(self, limit: int, window: float) -> None:
+    Just after this process was stopped, the count is divided by what the client could
+    have sent meanwhile (server/stalls.py): frames queued while we slept are not a flood.
+    """
+
+    def __init__(self, limit: int, window: float, stalls: StallWatch | None = None) -> None:
         self.limit = limit
         self.window = window
+        self.stalls = stalls
         self.times: deque[float] = deque()
 
-    def hit(self, now: float) -> int:
+    def hit(self, now: float) -> float:
         while self.times and now - self.times[0] > self.window:
             self.times.popleft()
         self.times.append(now)
-        return len(self.times)
+        if self.stalls is None:
+            return len(self.times)
+        return len(self.times) / self.stalls.allowance(now, self.window)
 
 
 async def _receive_text(websocket: WebSocket) -> str | bytes | None:
@@ -118,7 +126,9 @@ class _Session:
         )
         self.replica: Replica | None = None
         self.rate = RateLimit(
-            self.settings.rate_limit_commands, self.settings.rate_limit_window_seconds
+            self.settings.rate_limit_commands,
+            self.settings.rate_limit_window_seconds,
+            self.hub.stalls,
         )
         self.gone = False  # left, removed, denied: no disconnect entry needed
         # A hello retried after pseudonym_taken reuses its admission: one invite use each.

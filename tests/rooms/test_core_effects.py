@@ -24,7 +24,7 @@ def test_a_removed_attendee_is_told_and_closed_with_4403_after_everyone_sees_it_
     ]
 
 
-def test_someone_who_leaves_or_times_out_is_closed_normally() -> None:
+def test_someone_who_leaves_is_closed_normally_and_a_timed_out_one_is_told_to_resume() -> None:
     meeting = Meeting.open(grace_seconds=60)
     meeting.facilitator()
     ann = meeting.join(pseudonym="Ann")
@@ -39,7 +39,9 @@ def test_someone_who_leaves_or_times_out_is_closed_normally() -> None:
     meeting.ok(None, p.Timeout(participant_id=bea))
     assert meeting.effects[-1].participant_id == bea
     assert isinstance(meeting.effects[-1], Closing)
-    assert meeting.effects[-1].code == p.CloseCode.NORMAL
+    # Only a worker stopped past the grace still has that connection: its client
+    # resumes, gets resume_failed, and joins again.
+    assert meeting.effects[-1].code == p.CloseCode.TRY_AGAIN
 
 
 def test_admitting_greets_right_after_admitted_and_denying_closes_with_an_error() -> None:
