@@ -10,6 +10,7 @@ import logging
 import time
 
 from starlette.datastructures import Headers
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import error_body
@@ -86,8 +87,29 @@ class CrossSiteGuard:
         await self.app(scope, receive, send)
 
 
+def route_template(scope: Scope) -> str:
+    """The route a request went to, as written in the code ("/api/groups/{id}/invites/{code}").
+
+    The access log names this, never the path: a path carries invite codes and ids,
+    and whatever bytes a client chose. A request no route takes is "unmatched".
+    """
+    route = scope.get("route")  # set by the router as it dispatched
+    if route is None:  # refused before routing (a NUL, a cross-site request): look it up
+        for candidate in getattr(scope.get("app"), "routes", ()):
+            match, _ = candidate.matches(scope)
+            if match is Match.FULL or (match is Match.PARTIAL and route is None):
+                route = candidate
+                if match is Match.FULL:
+                    break
+    if isinstance(route, Mount):
+        return f"{route.path}/{{path}}"
+    path = getattr(route, "path", None) if isinstance(route, BaseRoute) else None
+    return path if isinstance(path, str) else "unmatched"
+
+
 class SecurityHeadersAndAccessLog:
-    """Adds security headers and logs method, path, status and time, never the client address."""
+    """Adds security headers and logs method, route, status and time: never the client
+    address, never the raw path."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -116,7 +138,7 @@ class SecurityHeadersAndAccessLog:
                 access_log.info(
                     "%s %s %d %.1fms",
                     scope["method"],
-                    scope["path"],
+                    route_template(scope),
                     status,
                     (time.perf_counter() - started) * 1000,
                 )

@@ -4,6 +4,7 @@ forged: each test attacks the server over real connections and reads what it wro
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,3 +113,49 @@ async def test_no_log_line_names_a_client_address(tmp_path: Path, host: str) -> 
     assert len(startup) == 1 and f"http://{server.netloc} " in startup[0], startup
     accepted = next(line for line in lines if "[accepted]" in line)
     assert "[client]" in accepted, accepted  # removed before formatting, not redacted after
+
+
+LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+: ")
+
+
+@pytest.mark.timeout(60)
+async def test_the_access_log_names_routes_not_paths_and_cannot_be_forged(tmp_path: Path) -> None:
+    """An invite revoked by its code, a code in a query and an unmatched path, and paths
+    carrying CR LF and ESC (percent-encoded, and raw): the log names the routes, holds no
+    code, and every line is one the server wrote."""
+    server = bound_server(tmp_path, "127.0.0.1")
+    server.start()
+    try:
+        meeting = create_meeting(server)
+        org = meeting.organiser
+        invite = org.post(f"/api/groups/{meeting.group_id}/invites", json={})
+        assert invite.status_code == 201, invite.text
+        code = invite.json()["code"]
+        assert org.get(f"/api/groups/{meeting.group_id}/invites?code={code}").status_code == 200
+        revoked = org.delete(f"/api/groups/{meeting.group_id}/invites/{code}")
+        assert revoked.status_code == 204, revoked.text
+        assert org.get(f"/join/{code}").status_code == 404
+        forged = "%0d%0a2026-01-01 00:00:00,000 INFO hearth.access: GET /forged 200 0.1ms%1b[2J"
+        assert org.get(f"/api/groups/{forged.replace(' ', '%20')}").status_code == 404
+        assert org.get(f"/nowhere/{forged.replace(' ', '%20')}").status_code == 404
+        for raw in (
+            b"GET /api/x\x1b[2J HTTP/1.1\r\n",
+            b"GET /api/x\r2026-01-01 INFO x: y HTTP/1.1\r\n",
+        ):
+            await raw_request(server, raw + f"Host: {server.netloc}\r\n\r\n".encode())
+        with pytest.raises(websockets.InvalidStatus):
+            await websockets.connect(f"{server.ws_url}/ws/%0d%0aforged%1b[2J")
+    finally:
+        server.stop()
+
+    log = server.log()
+    assert code not in log and code.lower() not in log.lower(), "the log holds the invite code"
+    assert "forged" not in log.replace("%0d%0aforged%1b", "")  # only uvicorn's encoded path
+    assert "\x1b" not in log and "\r" not in log
+    for line in log.splitlines():
+        assert LINE.match(line) or line.startswith("  "), (
+            f"a line the server did not write: {line!r}"
+        )
+    assert "DELETE /api/groups/{id}/invites/{code} 204" in log
+    assert "GET /api/groups/{id}/invites 200" in log
+    assert "GET unmatched 404" in log
