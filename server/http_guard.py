@@ -177,12 +177,14 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.upgraded or self.transport.is_closing():
             return
         cycle = self.cycle
-        if cycle is not None and not cycle.more_body and not cycle.response_complete:
+        if self.in_headers or cycle is None:
+            self.answer(408)
+        elif not cycle.more_body and not cycle.response_complete:
             return  # the request is in; the app is answering it
-        if cycle is not None and cycle.response_started:
+        elif cycle.response_started:
             self.transport.close()  # answered (or answering) before the body came: just go
-            return
-        self.answer(408)
+        else:
+            self.answer(408)
 
     def answer(self, status: int) -> None:
         """Writes a short response and closes; the client is not read any more."""
