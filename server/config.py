@@ -81,6 +81,8 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     login_failures_allowed: int = 5
     login_failure_window_seconds: int = 300
+    login_failures_per_account: int = 100
+    password_hash_threads: int = 2
     facilitator_token_seconds: int = 12 * 3600
     # Connection floods (per worker; see docs/operations.md, "Limits and abuse").
     max_connections: int = 1000
@@ -134,6 +136,13 @@ class Settings:
             ),
             send_queue_frames=_int(env, "HEARTH_SEND_QUEUE_FRAMES", 256, 8, 100_000),
             login_failures_allowed=_int(env, "HEARTH_LOGIN_FAILURES_ALLOWED", 5, 1, 1000),
+            login_failure_window_seconds=_int(
+                env, "HEARTH_LOGIN_FAILURE_WINDOW_SECONDS", 300, 1, 86400
+            ),
+            login_failures_per_account=_int(
+                env, "HEARTH_LOGIN_FAILURES_PER_ACCOUNT", 100, 1, 1_000_000
+            ),
+            password_hash_threads=_int(env, "HEARTH_PASSWORD_HASH_THREADS", 2, 1, 64),
             max_connections=_int(env, "HEARTH_MAX_CONNECTIONS", 1000, 1, 1_000_000),
             max_connections_per_address=_int(
                 env, "HEARTH_MAX_CONNECTIONS_PER_ADDRESS", 200, 1, 1_000_000

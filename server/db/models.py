@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -81,6 +80,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Carried in the signed session cookie; signing out adds one, ending every session.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Group(Base):
@@ -171,11 +172,14 @@ class AuditEntry(Base):
 
 
 class LoginFailure(Base):
-    """Failed sign-ins per username, so throttling holds across workers."""
+    """Failed sign-ins in the current window, so throttling holds across workers.
+
+    One row per counter: `u:<username>` (every address together, a high limit) and
+    `p:<keyed hash of username and address>` (one client, the low limit). No address is
+    stored; rows are deleted once their window has passed.
+    """
 
     __tablename__ = "login_failures"
-    __table_args__ = (UniqueConstraint("username"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
