@@ -4,6 +4,11 @@ As strict as the Redis one, so that tests on it mean something: payloads are
 copied, delivery is asynchronous (after append returns), history expires, and a
 bounded history drops its oldest entries like XADD MAXLEN does.
 
+Expiry is a timer, as Redis's TTLs are: an ended meeting's entries (what people said,
+their pseudonyms) leave this process's memory when its retention runs out, whether or
+not anyone touches the room again. One timer per room that has an expiry, moved when
+the expiry moves earlier, re-armed when it has moved later, cancelled on close.
+
 Tests can make it lose deliveries as Redis pub/sub does (`drop=` or
 drop_next()), while history() keeps every entry, and can fire the reconnect hooks
 with simulate_reconnect().
@@ -24,13 +29,14 @@ DropRule = Callable[[LogEntry], bool]
 
 
 class _Room:
-    __slots__ = ("entries", "epoch", "expires_at", "seq")
+    __slots__ = ("entries", "epoch", "expires_at", "seq", "timer")
 
     def __init__(self) -> None:
         self.seq = 0
         self.entries: list[LogEntry] = []
         self.epoch = secrets.token_hex(4)
         self.expires_at: float | None = None
+        self.timer: asyncio.TimerHandle | None = None
 
 
 class MemoryRoomLog:
@@ -54,6 +60,39 @@ class MemoryRoomLog:
     async def close(self) -> None:
         self._closed = True
         self._subscribed.clear()
+        for room in self._rooms.values():
+            if room.timer is not None:
+                room.timer.cancel()
+                room.timer = None
+
+    @property
+    def held_rooms(self) -> frozenset[str]:
+        """The rooms whose entries are in memory now, without expiring any (for tests)."""
+        return frozenset(self._rooms)
+
+    def _expire_at(self, name: str, room: _Room, seconds: int) -> None:
+        """Sets the room's expiry `seconds` from now and makes sure a timer will drop it."""
+        room.expires_at = time.time() + max(1, seconds)
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        due = loop.time() + (room.expires_at - time.time())
+        if room.timer is not None and room.timer.when() <= due:
+            return  # it fires first, and re-arms for the rest
+        if room.timer is not None:
+            room.timer.cancel()
+        room.timer = loop.call_at(due, self._timer_fired, name, room)
+
+    def _timer_fired(self, name: str, room: _Room) -> None:
+        room.timer = None
+        if self._rooms.get(name) is not room or room.expires_at is None or self._closed:
+            return
+        left = room.expires_at - time.time()
+        if left <= 0:
+            del self._rooms[name]
+        else:  # the expiry moved later since the timer was set
+            loop = asyncio.get_running_loop()
+            room.timer = loop.call_at(loop.time() + left, self._timer_fired, name, room)
 
     def on_reconnect(self, hook: ReconnectHook) -> None:
         self._reconnect_hooks.append(hook)
@@ -80,7 +119,9 @@ class MemoryRoomLog:
     def _room(self, name: str, create: bool) -> _Room | None:
         room = self._rooms.get(name)
         if room is not None and room.expires_at is not None and room.expires_at <= time.time():
-            del self._rooms[name]
+            del self._rooms[name]  # its timer is due too; it finds the room gone
+            if room.timer is not None:
+                room.timer.cancel()
             room = None
         if room is None and create:
             room = self._rooms[name] = _Room()
@@ -96,7 +137,7 @@ class MemoryRoomLog:
         r.entries.append(entry)
         if len(r.entries) > self._max:
             del r.entries[: len(r.entries) - self._max]
-        r.expires_at = time.time() + max(1, ttl_seconds)
+        self._expire_at(room, r, ttl_seconds)
         if room in self._subscribed and self._deliver is not None:
             if self._dropping(entry):
                 self.dropped.append(entry)
@@ -129,7 +170,7 @@ class MemoryRoomLog:
     async def expire(self, room: str, seconds: int) -> None:
         r = self._room(room, create=False)
         if r is not None:
-            r.expires_at = time.time() + max(1, seconds)
+            self._expire_at(room, r, seconds)
 
     async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
         self._alive[worker] = time.time() + max(1, ttl_seconds)
