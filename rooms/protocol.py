@@ -32,7 +32,7 @@ EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
-    "admitted", "denied", "resources_changed",
+    "admitted", "denied", "resources_changed", "report_updated",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -218,6 +218,16 @@ def resource_dicts(resources: list[ResourceInfo]) -> list[dict[str, str]]:
     return [{"title": r.title, "url": r.url, "kind": r.kind} for r in resources]
 
 
+class RoomLimits(msgspec.Struct, frozen=True):
+    """How often anyone may alert the facilitators (rooms/alerts.py); the defaults are
+    the settings' (docs/operations.md, "Limits and abuse")."""
+
+    help_interval_seconds: int = 60  # one help request per participant per interval
+    reports_per_minute: int = 5  # per participant
+    hand_raises_per_minute: int = 6  # per participant
+    room_alerts_per_minute: int = 30  # help requests and reports, the whole room
+
+
 class RoomConfig(msgspec.Struct, frozen=True):
     meeting_id: str
     title: str
@@ -232,6 +242,7 @@ class RoomConfig(msgspec.Struct, frozen=True):
     crosstalk: bool
     grace_seconds: int = 60
     resources: list[ResourceInfo] = []
+    limits: RoomLimits = msgspec.field(default_factory=RoomLimits)
 
 
 class Open(_Frame, tag="open"):

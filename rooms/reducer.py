@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from rooms import names
+from rooms import alerts, names
 from rooms import protocol as p
 from rooms.state import (
     ALL,
@@ -277,7 +277,7 @@ def _client(ctx: _Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.Help():
             return _help(ctx, person, command)
         case p.Report():
-            return _report(ctx, command)
+            return _report(ctx, person, command)
         case p.Grant():
             return _grant(ctx, command)
         case p.Revoke():
@@ -359,6 +359,7 @@ def _raise_hand(ctx: _Ctx, person: Participant) -> p.Ok:
     if room.floor is not None and room.floor.participant_id == person.id:
         raise _Refused("not_allowed", "You have the floor already.")
     if person.hand_raised_at is None:
+        _limited(alerts.take_hand(room, person, ctx.at))
         room.counter_hands += 1
         person.hand_raised_at = room.counter_hands
         ctx.emit("hand_raised", {"participant_id": person.id, "queue": room.queue()})
@@ -397,21 +398,26 @@ def _react(ctx: _Ctx, person: Participant, command: p.React) -> p.Ok:
 def _help(ctx: _Ctx, person: Participant, command: p.Help) -> p.Ok:
     if person.role == "facilitator":
         raise _Refused("not_allowed", "Help requests go to facilitators.")
+    _limited(alerts.take_help(ctx.room, person, ctx.at))
     body = {"participant_id": person.id, "pseudonym": person.pseudonym, "note": command.note}
     ctx.emit("help_requested", body, facilitators_and(person.id))
     return p.Ok()
 
 
-def _report(ctx: _Ctx, command: p.Report) -> p.Ok:
+def _report(ctx: _Ctx, person: Participant, command: p.Report) -> p.Ok:
+    """The first report of a message is one alert with its text; later ones (one per
+    participant) only update its count."""
     message = _message(ctx.room, command.message_id)
-    ctx.room.counter_reports += 1
-    body = {
-        "report_id": f"r{ctx.room.counter_reports}",
-        "message_id": message.id,
-        "text": message.text,
-        "reason": command.reason,
-    }
-    ctx.emit("report", body, FACILITATORS)
+    taken = alerts.take_report(ctx.room, person, message.id, ctx.at)
+    if isinstance(taken, str):
+        raise _Refused("rate_limited", taken)
+    kind, alert = taken
+    assert alert is not None
+    body = {"report_id": alert.report_id, "message_id": message.id, "count": len(alert.reporters)}
+    if kind == "new":
+        ctx.emit("report", {**body, "text": message.text, "reason": command.reason}, FACILITATORS)
+    elif kind == "update":
+        ctx.emit("report_updated", {**body, "reason": command.reason}, FACILITATORS)
     return p.Ok()
 
 
@@ -548,6 +554,11 @@ def _settings(ctx: _Ctx, command: p.SettingsChange) -> p.Ok:
 
 
 # Shared steps ------------------------------------------------------------------------
+
+
+def _limited(refusal: str | None) -> None:
+    if refusal is not None:
+        raise _Refused("rate_limited", refusal)
 
 
 def _config(room: Room) -> p.RoomConfig:

@@ -64,6 +64,10 @@ class Participant:
     # The room's event seq when this participant was let in (None while it waits):
     # a resume replays only events after it, what the participant could have seen live.
     admitted_seq: int | None = None
+    # What the alert limits count (rooms/alerts.py): log times within the last minute.
+    help_at_ms: int | None = None
+    report_times: list[int] = field(default_factory=list)
+    hand_times: list[int] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -73,6 +77,14 @@ class Participant:
             "muted": self.muted,
             "hand_raised": self.hand_raised_at is not None,
         }
+
+
+@dataclass(slots=True)
+class ReportAlert:
+    """One message's report alert: its id, and who reported it (its count)."""
+
+    report_id: str
+    reporters: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +152,8 @@ class Room:
     # freed at the start of the next one (a long meeting must not grow with its past).
     departed: list[str] = field(default_factory=list)
     departed_speakers: dict[str, SpeakerStat] = field(default_factory=dict)
+    reports: dict[str, ReportAlert] = field(default_factory=dict)  # by message id
+    alert_times: list[int] = field(default_factory=list)  # help and reports, last minute
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0

@@ -74,6 +74,11 @@ class Settings:
     hello_timeout_seconds: float = 10.0
     max_frame_bytes: int = 16 * 1024
     max_text_chars: int = 2000
+    # What anyone may send the facilitators (rooms/alerts.py; "Limits and abuse").
+    help_interval_seconds: int = 60
+    reports_per_minute: int = 5
+    hand_raises_per_minute: int = 6
+    room_alerts_per_minute: int = 30
     rate_limit_commands: int = 10
     rate_limit_window_seconds: float = 5.0
     send_queue_frames: int = 256
@@ -130,6 +135,10 @@ class Settings:
             room_retention_seconds=_int(env, "HEARTH_ROOM_RETENTION_SECONDS", 600, 0, 7 * 86400),
             hello_timeout_seconds=float(_int(env, "HEARTH_HELLO_TIMEOUT_SECONDS", 10, 1, 600)),
             max_frame_bytes=_int(env, "HEARTH_MAX_FRAME_BYTES", 16 * 1024, 1024, 1024 * 1024),
+            help_interval_seconds=_int(env, "HEARTH_HELP_INTERVAL_SECONDS", 60, 0, 3600),
+            reports_per_minute=_int(env, "HEARTH_REPORTS_PER_MINUTE", 5, 1, 10_000),
+            hand_raises_per_minute=_int(env, "HEARTH_HAND_RAISES_PER_MINUTE", 6, 1, 10_000),
+            room_alerts_per_minute=_int(env, "HEARTH_ROOM_ALERTS_PER_MINUTE", 30, 1, 100_000),
             rate_limit_commands=_int(env, "HEARTH_RATE_LIMIT_COMMANDS", 10, 1, 10_000),
             rate_limit_window_seconds=float(
                 _int(env, "HEARTH_RATE_LIMIT_WINDOW_SECONDS", 5, 1, 3600)

@@ -6,12 +6,23 @@ from dataclasses import dataclass
 
 from rooms import protocol
 from server.clock import now_ms
+from server.config import Settings
 
 
 def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
     """How long a room log lives: until `retention` after the (scheduled) end."""
     left = int((ends_at_ms - now_ms()) / 1000)
     return max(60, left + retention_seconds)
+
+
+def room_limits(settings: Settings) -> protocol.RoomLimits:
+    """The room's alert limits (rooms/alerts.py), from the settings."""
+    return protocol.RoomLimits(
+        help_interval_seconds=settings.help_interval_seconds,
+        reports_per_minute=settings.reports_per_minute,
+        hand_raises_per_minute=settings.hand_raises_per_minute,
+        room_alerts_per_minute=settings.room_alerts_per_minute,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -804,13 +804,20 @@ def test_reports_go_to_facilitators_only_and_do_not_name_the_reporter() -> None:
         "message_id": mid,
         "text": "you are all idiots",
         "reason": "rude",
+        "count": 1,
     }
     assert meeting.sees(host, report) and meeting.sees(cohost, report)
     assert not meeting.sees(bea, report)
     assert not meeting.sees(ann, report) and not meeting.sees(cy, report)
     assert bea not in p.encode_event(report).decode()
     assert "Bea" not in p.encode_event(report).decode()
+    # A second report of the same message updates the one alert, without its text.
     meeting.ok(cy, p.Report(message_id=mid, reason=""))
+    updated = meeting.last("report_updated")
+    assert updated.body == {"report_id": "r1", "message_id": mid, "count": 2, "reason": ""}
+    assert meeting.sees(host, updated) and not meeting.sees(cy, updated)
+    other = meeting.say(cy, "another one")
+    meeting.ok(bea, p.Report(message_id=other, reason="rude"))
     assert meeting.last("report").body["report_id"] == "r2"
 
 

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.server.ws.inprocess import Client, InProcessHearth, Meeting
 
 SECRET = "something said before you came"
+
+
+@pytest.fixture
+def hearth_settings() -> dict[str, Any]:
+    return {"help_interval_seconds": 0}  # Amber asks twice, before and after
 
 
 def resume_from_the_start(meeting: Meeting, who: Client) -> tuple[Client, dict[str, Any]]:
