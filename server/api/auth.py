@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.address_limits import client_address, trusted_networks
 from server.api.errors import ApiError, forbidden
 from server.api.jsonio import decode_body, json_response
 from server.context import AppContext, ctx
@@ -140,10 +141,14 @@ def _too_many(left: float) -> ApiError:
 
 def _counters(request: Request, username: str) -> tuple[str, str]:
     """The keys of this attempt's two counters: (this account from this address, this account)."""
-    signer = ctx(request).signer
-    assert signer is not None
-    address = request.client.host if request.client is not None else ""
-    return f"p:{signer.address_hash(address, username)}", f"u:{username}"
+    app = ctx(request)
+    assert app.signer is not None
+    # Behind a proxy named in HEARTH_TRUSTED_PROXIES, the client it forwarded for; a
+    # header from anyone else is ignored, so a guesser cannot pick a new address per try.
+    address = client_address(request.scope, trusted_networks(app.settings))
+    if address is None:  # a local peer or none: counted by what the connection says
+        address = request.client.host if request.client is not None else ""
+    return f"p:{app.signer.address_hash(address, username)}", f"u:{username}"
 
 
 async def _count_attempt(session: AsyncSession, request: Request, username: str) -> None:

@@ -171,6 +171,29 @@ async def test_a_guesser_elsewhere_does_not_lock_the_owner_out(
             assert (await v6b.post("/api/auth/login", json=WRONG)).status_code == 429
 
 
+async def test_behind_a_trusted_proxy_each_client_is_counted_and_no_one_else_picks_theirs(
+    app: Any, make_user: MakeUser, context: AppContext
+) -> None:
+    """Everyone comes from the proxy: counted by it, one guesser would lock out all. And a
+    client that sends X-Forwarded-For itself must not get a fresh address per guess."""
+    await make_user("olive")
+    context.settings = dataclasses.replace(context.settings, trusted_proxies=("10.0.0.1/32",))
+    async with from_address(app, "10.0.0.1") as proxy:
+        guesser = {"x-forwarded-for": "203.0.113.9"}
+        for _ in range(5):
+            r = await proxy.post("/api/auth/login", json=WRONG, headers=guesser)
+            assert r.status_code == 401
+        r = await proxy.post("/api/auth/login", json=WRONG, headers=guesser)
+        assert r.status_code == 429
+        owner = {"x-forwarded-for": "198.51.100.7"}
+        assert (await proxy.post("/api/auth/login", json=RIGHT, headers=owner)).status_code == 200
+    async with from_address(app, "203.0.113.50") as direct:
+        for i in range(6):
+            forged = {"x-forwarded-for": f"192.0.2.{i}"}
+            r = await direct.post("/api/auth/login", json=WRONG, headers=forged)
+        assert r.status_code == 429
+
+
 async def test_guesses_spread_over_many_addresses_meet_the_account_limit(
     app: Any, make_user: MakeUser, context: AppContext
 ) -> None:
