@@ -182,7 +182,7 @@ class Settings:
         """
         if self.secret_key:
             return self.secret_key
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self.data_dir / "secret_key"
         if not path.exists():
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
