@@ -139,3 +139,48 @@ async def _back_in_the_room(server: Server, meeting: Meeting, client: Client, na
             await fresh.close()
         await asyncio.sleep(0.5)
     raise AssertionError(f"{name} could not get back in: {reply}")
+
+
+async def test_redis_restart_keeps_the_lobby_and_the_mutes(make_cluster: MakeCluster) -> None:
+    """The attack: restarting Redis empty let every lobby waiter in without a facilitator,
+    and a muted attendee came back unmuted. Each comes back as they were."""
+    cluster: Cluster = make_cluster()
+    a, b, c = cluster.a, cluster.b, cluster.c
+    meeting = create_meeting(a, lobby=True)
+    amber = await join(b, meeting, pseudonym="Amber Fox")
+    heron = await join(c, meeting, pseudonym="Quiet Heron")
+    host = await facilitator(a, meeting)
+    try:
+        assert host.welcome is not None
+        lobby = {x["pseudonym"]: x["id"] for x in host.welcome["state"]["lobby"]}
+        assert (await host.command("admit", participant_id=lobby["Amber Fox"]))["type"] == "ack"
+        await amber.wait_for("welcome")
+        assert (await host.command("mute", participant_id=lobby["Amber Fox"]))["type"] == "ack"
+        await amber.wait_for("muted")
+        assert (await host.command("leave"))["type"] == "ack"  # nobody left to admit anyone
+        await amber.wait_for("left")
+        await settle(amber, heron)
+
+        cluster.redis.stop()
+        await asyncio.sleep(0.5)
+        cluster.redis.start()  # same port, EMPTY
+        await heron.wait_for("history_lost", timeout=RECOVERY_SECONDS)
+        waiting = await heron.wait_for("waiting", timeout=RECOVERY_SECONDS)
+        assert waiting["you"]["pseudonym"] == "Quiet Heron"
+        await amber.wait_for("history_lost", timeout=RECOVERY_SECONDS)
+        welcome = await amber.wait_for("welcome", timeout=RECOVERY_SECONDS)
+        (me,) = welcome["state"]["participants"]
+        assert me["pseudonym"] == "Amber Fox" and me["muted"] is True
+        assert (await amber.command("say", text="unmuted?"))["code"] == "muted"
+        assert (await heron.command("say", text="am I in?"))["code"] == "not_allowed"
+        await heron.drain(0.5)
+        assert heron.frames[-1]["type"] != "welcome"
+
+        host = await facilitator(a, meeting)
+        assert host.welcome is not None
+        assert [x["pseudonym"] for x in host.welcome["state"]["lobby"]] == ["Quiet Heron"]
+    except BaseException:
+        print(cluster.logs())
+        raise
+    finally:
+        await close_all(host, amber, heron)
