@@ -1,4 +1,10 @@
-"""The moderation audit: who did what to which pseudonym, never what anyone wrote."""
+"""The moderation audit: what was done, by which role to which role, and when.
+
+A person is named by role and ordinal (their order of joining in that meeting, so
+"facilitator #1 muted attendee #3"), never by pseudonym: the README promises a
+pseudonym lives only as long as the meeting's room, and an audit row outlives it. Nor
+by participant id or token, nor anything anyone wrote.
+"""
 
 from __future__ import annotations
 
@@ -31,19 +37,19 @@ def audit_row(
     action = AUDITED.get(type(command))
     if action is None:
         return None
-    actor = room.participants.get(actor_id)
-    target = None
     target_id = getattr(command, "participant_id", None)
     if isinstance(command, protocol.Delete):
         message = room.messages.get(command.message_id)
         target_id = message.participant_id if message is not None else None
-    if target_id is not None and target_id in room.participants:
-        target = room.participants[target_id].pseudonym
+    actor = room.participants.get(actor_id)
+    target = room.participants.get(target_id) if target_id is not None else None
     return AuditEntry(
         meeting_id=meeting_id,
         action=action,
-        actor=actor.pseudonym if actor is not None else actor_id,
-        target=target,
+        actor_role=actor.role if actor is not None else None,
+        actor_ordinal=actor.order if actor is not None else None,
+        target_role=target.role if target is not None else None,
+        target_ordinal=target.order if target is not None else None,
         at=utcnow(),
     )
 

@@ -1,7 +1,8 @@
 """SQLAlchemy models: only what organisers create, never what attendees say.
 
 Message text has no column anywhere here, by design: the moderation audit records
-who did what to which pseudonym, never the words.
+what was done by which role to which role (and their order of joining), never the
+words, nor a pseudonym.
 """
 
 from __future__ import annotations
@@ -158,7 +159,13 @@ class Resource(Base):
 
 
 class AuditEntry(Base):
-    """A moderation action. Holds pseudonyms and ids, never message text."""
+    """A moderation action: what was done, by which role to which role, and when.
+
+    People are named by role and ordinal in the meeting (the order they joined in, so
+    "attendee #3"), never by pseudonym: a pseudonym lives only as long as its meeting's
+    room, and this row as long as the meeting. Never message text either. Rows from
+    before revision 0002 have no roles or ordinals (NULL).
+    """
 
     __tablename__ = "moderation_audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,8 +173,10 @@ class AuditEntry(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(64))
-    target: Mapped[str | None] = mapped_column(String(64), default=None)
+    actor_role: Mapped[str | None] = mapped_column(String(16), default=None)
+    actor_ordinal: Mapped[int | None] = mapped_column(Integer, default=None)
+    target_role: Mapped[str | None] = mapped_column(String(16), default=None)
+    target_ordinal: Mapped[int | None] = mapped_column(Integer, default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -79,15 +79,24 @@ async def _every_value(settings: Settings) -> list[tuple[str, str, object]]:
         await engine.dispose()
 
 
-def _audit_rows(client: TestClient, meeting_id: str) -> list[tuple[str, str, str | None]]:
-    async def read() -> list[tuple[str, str, str | None]]:
+AuditRow = tuple[str, str | None, int | None, str | None, int | None]
+
+
+def _audit_rows(client: TestClient, meeting_id: str) -> list[AuditRow]:
+    async def read() -> list[AuditRow]:
         async with client.app.state.ctx.session() as session:  # type: ignore[attr-defined]
             rows = await session.execute(
-                select(AuditEntry.action, AuditEntry.actor, AuditEntry.target)
+                select(
+                    AuditEntry.action,
+                    AuditEntry.actor_role,
+                    AuditEntry.actor_ordinal,
+                    AuditEntry.target_role,
+                    AuditEntry.target_ordinal,
+                )
                 .where(AuditEntry.meeting_id == meeting_id)
                 .order_by(AuditEntry.id)
             )
-            return [(action, actor, target) for action, actor, target in rows]
+            return [tuple(row) for row in rows]
 
     assert client.portal is not None
     return client.portal.call(read)
@@ -106,7 +115,8 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
     tmp_path: Path, database: str
 ) -> None:
     """A meeting where people say, report, ask for help and are moderated: no row of any
-    table holds any of it, under any column name, nor does any file of the data dir.
+    table holds any of it, under any column name, nor does any file of the data dir; nor
+    any pseudonym (the audit names roles and ordinals).
 
     A control string the API does store (the group's description) must be found by the
     same scans, so a scan that reads nothing fails too."""
@@ -115,7 +125,11 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
     )
     said, reason, note = (f"{kind}{secrets.token_hex(8)}" for kind in ("said", "why", "help"))
     control = f"control{secrets.token_hex(8)}"
-    markers = [said, reason, note]
+    amber_name, heron_name = (
+        name + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10))
+        for name in ("Amber", "Heron")
+    )
+    markers = [said, reason, note, amber_name, heron_name]
     with TestClient(create_app(settings)) as client:
 
         async def add() -> None:
@@ -143,9 +157,9 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
         ):
             host.send_json({"type": "hello", "pseudonym": "Host", "facilitator_token": token})
             _reply(host, "welcome")
-            amber.send_json({"type": "hello", "pseudonym": "Amber"})
+            amber.send_json({"type": "hello", "pseudonym": amber_name})
             amber_id = _reply(amber, "welcome")["you"]["id"]
-            heron.send_json({"type": "hello", "pseudonym": "Heron"})
+            heron.send_json({"type": "hello", "pseudonym": heron_name})
             _reply(heron, "welcome")
             amber.send_json({"type": "say", "id": "s1", "text": f"my secret is {said}"})
             assert _reply(amber, "ack", id="s1")["seq"]
@@ -167,12 +181,17 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
                 assert _reply(host, "ack", id=f"m{frame['type']}")
             _reply(heron, "meeting_ended")
         # The audit rows are written after the acks, each by a task of its own (so in
-        # any order): the moderation did reach the database, names but no words.
+        # any order): the moderation did reach the database, roles and the order of
+        # joining (the host first, Amber second), no names and no words.
         deadline = time.monotonic() + 10
         while len(rows := _audit_rows(client, meeting_id)) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert sorted(rows, key=repr) == sorted(
-            [("delete", "Host", "Amber"), ("mute", "Host", "Amber"), ("end", "Host", None)],
+            [
+                ("delete", "facilitator", 1, "attendee", 2),
+                ("mute", "facilitator", 1, "attendee", 2),
+                ("end", "facilitator", 1, None, None),
+            ],
             key=repr,
         )
 
