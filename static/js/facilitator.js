@@ -88,6 +88,16 @@ export class FacilitatorControls {
         this.alerts.unshift({ ...event });
         this.renderAlerts();
         break;
+      case "report_updated": {
+        // Later reports of one message raise its count instead of adding alerts.
+        const alert = this.alerts.find((a) => a.type === "report" && a.report_id === event.report_id);
+        if (alert) {
+          alert.count = event.count;
+          alert.reason = event.reason;
+          this.renderAlerts();
+        }
+        break;
+      }
       case "message_deleted":
         this.renderAlerts();
         break;
@@ -182,7 +192,14 @@ export class FacilitatorControls {
     return h(
       "li",
       { class: "alert report" },
-      h("p", {}, h("strong", { text: t("alerts.report") }), " ", time),
+      h(
+        "p",
+        {},
+        h("strong", { text: t("alerts.report") }),
+        " ",
+        time,
+        alert.count > 1 ? h("span", { class: "count", text: ` ${t("alerts.reported_by", { count: alert.count })}` }) : null,
+      ),
       h("p", { class: "quote", dir: "auto", text: alert.text || "" }),
       h("p", {}, t("alerts.reason"), " ", h("span", { dir: "auto", text: reason || "" })),
       removable

@@ -116,6 +116,14 @@ def test_a_facilitated_meeting_from_start_to_end(demo: Demo, people: People, sho
     alert = host.locator("#alerts li.report")
     expect(alert).to_contain_text("You are all doing it wrong.")
     expect(alert).to_contain_text("Harmful or abusive")
+    # A second report of the same message raises the count; it adds no second alert.
+    again = message(ash, "doing it wrong")
+    again.get_by_role("button", name="Report").click()
+    again.get_by_label("Why report this?").select_option("harmful")
+    again.get_by_role("button", name="Send report").click()
+    expect(again.locator(".report-form")).to_contain_text("Thank you")
+    expect(alert).to_contain_text("reported by 2 people")
+    expect(alert).to_have_count(1)
     alert.get_by_role("button", name="Delete").click()
     for page in everyone:
         expect(message(page, "doing it wrong")).to_have_count(0)

@@ -251,6 +251,7 @@ export default {
   "alerts.empty": "لا شيء بعد.",
   "alerts.help": "طلب مساعدة",
   "alerts.report": "بلاغ عن رسالة",
+  "alerts.reported_by": "(أبلغ عنها {count} أشخاص)",
   "alerts.reason": "السبب:",
   "alerts.dismiss": "تجاهل",
   "alerts.already_removed": "حُذفت الرسالة.",

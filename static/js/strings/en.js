@@ -252,6 +252,7 @@ export default {
   "alerts.empty": "Nothing yet.",
   "alerts.help": "Help requested",
   "alerts.report": "Message reported",
+  "alerts.reported_by": "(reported by {count} people)",
   "alerts.reason": "Reason:",
   "alerts.dismiss": "Dismiss",
   "alerts.already_removed": "The message has been removed.",
