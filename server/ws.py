@@ -360,6 +360,9 @@ class _Session:
         if local is not None:
             self.conn.send(local)
             return
+        # Read before the command is applied: by the time it returns, a removed or denied
+        # target may already have been freed from the room.
+        row = audit_row(self.replica.room, self.meeting_id, pid, frame)
         try:
             outcome = await self.hub.submit(
                 self.replica, pid, frame, self.conn, request_id=request_id
@@ -373,7 +376,6 @@ class _Session:
             return
         if isinstance(frame, protocol.Leave):
             self.gone = True
-        row = audit_row(self.replica.room, self.meeting_id, pid, frame)
         if row is not None:
             self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
 
