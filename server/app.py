@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.address_limits import AddressGuard, AddressLimits
-from server.api import auth, catalogue, facilitators, groups, invites, meetings, resources
+from server.api import audit, auth, catalogue, facilitators, groups, invites, meetings, resources
 from server.api.errors import ApiError, error_body
 from server.api.handlers import (
     api_error_handler,
@@ -78,6 +78,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *invites.routes,
         *resources.routes,
         *meetings.routes,
+        *audit.routes,
         *catalogue.routes,
         *ws.routes,
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),

@@ -127,6 +127,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("PATCH", "/api/meetings/{id}"),
     ("DELETE", "/api/meetings/{id}"),
     ("POST", "/api/meetings/{id}/facilitator-token"),
+    ("GET", "/api/meetings/{id}/audit"),
     ("GET", "/api/meetings/{id}/public"),
     ("GET", "/api/catalogue"),
     ("GET", "/api/groups/{id}/public"),
