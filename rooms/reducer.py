@@ -386,12 +386,15 @@ def _pass(ctx: _Ctx, person: Participant) -> p.Ok:
 def _react(ctx: _Ctx, person: Participant, command: p.React) -> p.Ok:
     message = _message(ctx.room, command.message_id)
     voters = message.reactions.setdefault(command.emoji, set())
-    if person.id not in voters:
+    # A toggle: the same emoji again from the same person takes the reaction back.
+    if person.id in voters:
+        voters.discard(person.id)
+    else:
         voters.add(person.id)
-        ctx.emit(
-            "reaction",
-            {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
-        )
+    ctx.emit(
+        "reaction",
+        {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
+    )
     return p.Ok()
 
 

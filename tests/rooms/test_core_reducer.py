@@ -576,10 +576,31 @@ def test_reactions_count_people_and_muted_people_may_react() -> None:
     meeting.ok(cy, p.React(message_id=mid, emoji="👏"))
     meeting.ok(bea, p.React(message_id=mid, emoji="👏"))
     assert meeting.last("reaction").body == {"message_id": mid, "emoji": "👏", "count": 2}
-    assert meeting.ok(bea, p.React(message_id=mid, emoji="👏")).seq is None  # once each
     meeting.ok(bea, p.React(message_id=mid, emoji="🌱"))
     assert meeting.last("reaction").body["count"] == 1
     assert meeting.refused(bea, p.React(message_id="m999", emoji="🌱")) == "no_such_message"
+
+
+def test_reacting_again_with_the_same_emoji_takes_the_reaction_back() -> None:
+    """A toggle: each person counts at most once per emoji per message; the same
+    emoji again removes their reaction (and only theirs), and a third time adds it."""
+    meeting, host, (ann, bea, cy) = group()
+    mid = meeting.say(ann, "one small win")
+    meeting.ok(bea, p.React(message_id=mid, emoji="👏"))
+    meeting.ok(cy, p.React(message_id=mid, emoji="👏"))
+    meeting.ok(bea, p.React(message_id=mid, emoji="❤️"))
+    assert meeting.last("reaction").body == {"message_id": mid, "emoji": "❤️", "count": 1}
+    assert meeting.ok(bea, p.React(message_id=mid, emoji="👏")).seq is not None
+    assert meeting.last("reaction").body == {"message_id": mid, "emoji": "👏", "count": 1}
+    meeting.ok(cy, p.React(message_id=mid, emoji="👏"))
+    assert meeting.last("reaction").body == {"message_id": mid, "emoji": "👏", "count": 0}
+    meeting.ok(bea, p.React(message_id=mid, emoji="👏"))
+    assert meeting.last("reaction").body == {"message_id": mid, "emoji": "👏", "count": 1}
+    meeting.ok(host, p.Mute(participant_id=cy))  # muted people may take theirs back too
+    meeting.ok(cy, p.React(message_id=mid, emoji="❤️"))
+    meeting.ok(cy, p.React(message_id=mid, emoji="❤️"))
+    assert meeting.last("reaction").body == {"message_id": mid, "emoji": "❤️", "count": 1}
+    assert meeting.room.messages[mid].reactions == {"👏": {bea}, "❤️": {bea}}
 
 
 def test_crosstalk_on_lets_everyone_post_during_a_share() -> None:
