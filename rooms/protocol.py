@@ -32,14 +32,14 @@ EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
-    "admitted", "denied", "resources_changed", "report_updated",
+    "admitted", "denied", "resources_changed", "report_updated", "floor_extended",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
-    "delete", "admit", "deny", "settings", "end", "stats",
+    "delete", "admit", "deny", "settings", "end", "stats", "extend_floor",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -139,6 +139,13 @@ class Revoke(_Frame, tag="revoke"):
     id: RequestId | None = None
 
 
+class ExtendFloor(_Frame, tag="extend_floor"):
+    """Adds time to the running share: its end moves by `seconds`."""
+
+    seconds: Annotated[int, msgspec.Meta(ge=1, le=600)]
+    id: RequestId | None = None
+
+
 class StartRound(_Frame, tag="start_round"):
     id: RequestId | None = None
 
@@ -201,7 +208,7 @@ class Stats(_Frame, tag="stats"):
 ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
-    | SettingsChange | End | Stats
+    | SettingsChange | End | Stats | ExtendFloor
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.

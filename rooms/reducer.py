@@ -282,6 +282,8 @@ def _client(ctx: _Ctx, actor: str, command: p.Command) -> p.Ok:
             return _grant(ctx, command)
         case p.Revoke():
             return _revoke(ctx)
+        case p.ExtendFloor():
+            return _extend_floor(ctx, command)
         case p.StartRound():
             return _start_round(ctx)
         case p.EndRound():
@@ -307,8 +309,8 @@ def _client(ctx: _Ctx, actor: str, command: p.Command) -> p.Ok:
 
 
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
-    p.Grant, p.Revoke, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove, p.Delete,
-    p.Admit, p.Deny, p.SettingsChange, p.End,
+    p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
+    p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End,
 })  # fmt: skip
 
 
@@ -378,6 +380,8 @@ def _pass(ctx: _Ctx, person: Participant) -> p.Ok:
     room = ctx.room
     if room.floor is None or room.floor.participant_id != person.id or room.round is None:
         raise _Refused("not_your_turn", "You can pass only on your turn in a round.")
+    # A pass is not a share: neither the statistics nor "fewest shares first" count it.
+    person.shares -= 1
     _release(ctx, "passed")
     _next_in_round(ctx)
     return p.Ok()
@@ -444,6 +448,24 @@ def _revoke(ctx: _Ctx) -> p.Ok:
         raise _Refused("not_allowed", "Nobody has the floor.")
     _release(ctx, "revoked")
     _next_in_round(ctx)
+    return p.Ok()
+
+
+def _extend_floor(ctx: _Ctx, command: p.ExtendFloor) -> p.Ok:
+    """Moves the running share's end later; the timers read it from the room, so the
+    expiry moves with it."""
+    floor = ctx.room.floor
+    if floor is None:
+        raise _Refused("not_allowed", "Nobody has the floor.")
+    floor.ends_at_ms += command.seconds * 1000
+    ctx.emit(
+        "floor_extended",
+        {
+            "participant_id": floor.participant_id,
+            "turn_id": floor.turn_id,
+            "ends_at": p.iso(floor.ends_at_ms),
+        },
+    )
     return p.Ok()
 
 
@@ -619,7 +641,7 @@ def _release(ctx: _Ctx, reason: str) -> None:
         return
     room.floor = None
     holder = room.participants.get(floor.participant_id)
-    if holder is not None:
+    if holder is not None and reason != "passed":
         holder.held_ms += max(0, min(ctx.at, floor.ends_at_ms) - floor.started_at_ms)
     ctx.emit(
         "floor_released",
