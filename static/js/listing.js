@@ -21,6 +21,14 @@ export function languageName(code) {
 }
 
 /**
+ * An accessible name that starts with the words shown (WCAG 2.5.3, "label in name":
+ * someone using voice control says what they see), then what the words leave out.
+ */
+export function shownThen(shown, detail) {
+  return `${shown}: ${detail}`;
+}
+
+/**
  * One upcoming meeting: when (in the viewer's zone), its own title when it has one,
  * and a join link to `href` (none when `href` is null; `note` is shown instead).
  */
@@ -44,7 +52,10 @@ export function meetingItem(group, meeting, href, note = null) {
           class: openNow ? "button primary small" : "button secondary small",
           href,
           text: openNow ? t("catalogue.join_now") : t("catalogue.join"),
-          "aria-label": t("catalogue.join_label", { title, when: formatRange(meeting.starts_at) }),
+          "aria-label": shownThen(
+            openNow ? t("catalogue.join_now") : t("catalogue.join"),
+            `${title}, ${formatRange(meeting.starts_at)}`,
+          ),
         })
       : note && h("span", { class: "note", text: note }),
   );

@@ -3,6 +3,9 @@
 Every test gets its own server (a fresh data directory, a demo meeting open now)
 and as many browser contexts as it needs: each context is one person, with its
 own cookies and storage. JavaScript errors in any page fail the test.
+
+Every state a test saves with `shot` is also checked by axe-core (tests/browser/a11y.py):
+a serious or critical accessibility violation fails the test.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import a11y
 from tests.service.conftest import Server, server_env
 from tests.services import free_port, unavailable
 
@@ -151,20 +155,38 @@ def people(browser: Any) -> Iterator[People]:
     assert crowd.errors == [], "script errors or CSP violations in the page"
 
 
+@pytest.fixture(autouse=True)
+def _a11y_unavailable() -> Iterator[None]:
+    """A test whose accessibility checks could not run (no axe-core, no npm) is
+    reported skipped for them after it ran; in CI the first such check fails."""
+    a11y.MISSED.clear()
+    yield
+    if a11y.MISSED:
+        states = ", ".join(a11y.MISSED)
+        a11y.MISSED.clear()
+        unavailable(f"{a11y.unavailable_reason()}: not checked: {states}")
+
+
 Shot = Callable[..., None]
 
 
 @pytest.fixture
 def shot(request: pytest.FixtureRequest) -> Shot:
     """shot(page, "name", main=True): saves a full-page screenshot to test-artifacts/
-    (and, for the main ones with HEARTH_UPDATE_SCREENSHOTS=1, to docs/screenshots/)."""
+    (and, for the main ones with HEARTH_UPDATE_SCREENSHOTS=1, to docs/screenshots/),
+    then checks the page with axe-core (a11y_check=False to leave that out). `full_page=False`
+    keeps to the viewport, as a phone shows it."""
 
-    def take(page: Any, name: str, *, main: bool = False) -> None:
+    def take(
+        page: Any, name: str, *, main: bool = False, a11y_check: bool = True, full_page: bool = True
+    ) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         if main and UPDATE_SCREENSHOTS:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, SCREENSHOTS / f"{name}.png")
+        if a11y_check:
+            a11y.check_a11y(page, name)
 
     return take

@@ -81,7 +81,7 @@ def test_organiser_creates_a_weekly_group_and_finds_it_in_the_catalogue(
     first = card.locator(".meeting-item").first
     expect(first.locator("time")).to_contain_text(viewer_time)
     expect(first.get_by_role("link", name="Join")).to_have_attribute("href", MEETING_LINK)
-    calendar = card.get_by_role("link", name=f"Add {name} to your calendar")
+    calendar = card.get_by_role("link", name=f"Add to calendar: {name}")
     href = calendar.get_attribute("href")
     assert href is not None and href.endswith("/calendar.ics")
     feed = page.request.get(f"{demo.url}{href}" if href.startswith("/") else href)

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { $, h } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
-import { isInviteOnly, languageName, meetingItem, meetingsOf } from "../listing.js";
+import { isInviteOnly, languageName, meetingItem, meetingsOf, shownThen } from "../listing.js";
 import { initPage } from "../shell.js";
 import { viewerZone } from "../time.js";
 
@@ -84,7 +84,7 @@ function groupCard(group) {
       h("a", {
         href: group.calendar_url || `/groups/${encodeURIComponent(group.id)}/calendar.ics`,
         text: t("catalogue.calendar"),
-        "aria-label": t("catalogue.calendar_label", { name: group.name }),
+        "aria-label": shownThen(t("catalogue.calendar"), group.name),
       }),
     ),
   );
