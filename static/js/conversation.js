@@ -1,31 +1,99 @@
 // The conversation in the room's log: messages, shares set apart, reactions,
 // reports and deletions, and short system lines. Pseudonyms and message text go in
 // through textContent only, with dir="auto".
+//
+// Keyboard: the list is one Tab stop (roving tabindex on the messages). Up and Down
+// move between messages, Home and End to the first and last; Enter, Space or the
+// context-menu key opens the message's menu (message-menu.js); Escape closes it and
+// focus comes back to the message.
+//
+// System lines are kept as an i18n key and its params, so a language change
+// re-renders them: call system({key, params}, event). A plain string is still
+// accepted; when it is exactly what the event's usual key says, the key is kept.
 
 import { h } from "./dom.js";
-import { formatNumber, t } from "./i18n.js";
+import { getLang, t } from "./i18n.js";
+import { closeMenu, fillChips, messageControls, REACTIONS } from "./message-menu.js";
+import { keepReactions, ownReactions } from "./session.js";
+import { STRINGS } from "./strings.js";
 import { formatTime } from "./time.js";
 
-// The server's set (rooms/protocol.py REACTIONS); an unknown one arriving is added.
-const REACTIONS = ["❤️", "👏", "🙏", "🤗", "💪", "🌱"];
-const REACTION_NAMES = {
-  "❤️": "reaction.heart",
-  "👏": "reaction.clap",
-  "🙏": "reaction.thanks",
-  "🤗": "reaction.hug",
-  "💪": "reaction.strength",
-  "🌱": "reaction.growth",
-};
-export const REPORT_REASONS = ["harmful", "identifying", "spam", "other"];
+export { REPORT_REASONS } from "./message-menu.js";
 
 export class Conversation {
-  /** `room` gives `you`, `run(type, fields)` and, for facilitators, `facilitator`. */
+  /** `room` gives `you`, `meeting`, `run(type, fields)`, `nameOf(id)` and, for
+   * facilitators, `facilitator`. */
   constructor(log, room) {
     this.log = log;
     this.room = room;
     this.reactions = [...REACTIONS];
     this.messages = new Map(); // message_id -> entry
+    this.lines = []; // system lines: {span, key, params, text}
+    this.names = new Map(); // participant id -> pseudonym, for lines about people gone
+    this.mine = null; // Set of "message_id emoji": your own reactions
+    this.current = null; // the message entry holding the list's Tab stop
+    this.bindKeys();
+    document.addEventListener("langchange", () => this.retranslate());
   }
+
+  // Keyboard ----------------------------------------------------------------
+
+  bindKeys() {
+    this.log.addEventListener("keydown", (event) => this.onKey(event));
+    this.log.addEventListener("focusin", (event) => {
+      const li = event.target.closest?.("li.msg");
+      const entry = li && this.messages.get(li.dataset.messageId);
+      if (entry) this.setCurrent(entry);
+    });
+  }
+
+  entries() {
+    return [...this.messages.values()];
+  }
+
+  setCurrent(entry) {
+    if (this.current === entry) return;
+    if (this.current) this.current.li.tabIndex = -1;
+    this.current = entry;
+    if (entry) entry.li.tabIndex = 0;
+    // While messages hold the Tab stop, the list itself is not a second one.
+    if (entry) this.log.setAttribute("tabindex", "-1");
+  }
+
+  focusEntry(entry, opener) {
+    if (!entry || !entry.li.isConnected) return;
+    this.setCurrent(entry);
+    (opener && opener.isConnected ? opener : entry.li).focus();
+  }
+
+  onKey(event) {
+    if (event.target.closest?.(".msg-menu, .report-form")) return;
+    const li = event.target.closest?.("li.msg");
+    const entry = li && this.messages.get(li.dataset.messageId);
+    const list = this.entries();
+    if (!list.length) return;
+    const at = entry ? list.indexOf(entry) : -1;
+    let next = null;
+    if (event.key === "ArrowDown") next = list[Math.min(list.length - 1, at + 1)];
+    else if (event.key === "ArrowUp") next = list[Math.max(0, at - 1)];
+    else if (event.key === "Home" && event.target === li) next = list[0];
+    else if (event.key === "End" && event.target === li) next = list[list.length - 1];
+    else if (entry && event.target === li && ["Enter", " ", "ContextMenu"].includes(event.key)) {
+      event.preventDefault();
+      entry.more?.click();
+      return;
+    } else if (entry && event.key === "Escape") {
+      closeMenu({ focus: false });
+      this.focusEntry(entry);
+      return;
+    }
+    if (!next) return;
+    event.preventDefault();
+    this.focusEntry(next);
+    next.li.scrollIntoView({ block: "nearest" });
+  }
+
+  // Lines -------------------------------------------------------------------
 
   nearBottom() {
     const log = this.log;
@@ -38,154 +106,197 @@ export class Conversation {
     if (stick) this.log.scrollTop = this.log.scrollHeight;
   }
 
-  system(text, event) {
+  rememberNames() {
+    for (const p of this.room.participants?.values?.() || []) this.names.set(p.id, p.pseudonym);
+  }
+
+  /** A short line: system({key, params}, event), or system(text, event). */
+  system(what, event) {
+    this.rememberNames();
+    const line = typeof what === "string" ? this.keyOf(what, event) : { ...what };
+    const span = h("span", { text: line.key ? t(line.key, line.params) : line.text });
+    this.lines.push({ span, ...line });
     this.append(
       h(
         "li",
         { class: "system" },
-        h("span", { text }),
+        span,
         event && event.at ? h("time", { datetime: event.at, text: formatTime(event.at) }) : null,
       ),
     );
   }
 
+  /** A line as key + params when `text` is what that key says now, else as text. */
+  keyOf(text, event) {
+    for (const line of this.candidates(event)) {
+      if (t(line.key, line.params) === text) return line;
+    }
+    if (!event) {
+      const table = STRINGS[getLang()] || {};
+      const key = Object.keys(table).find((k) => table[k] === text);
+      if (key) return { key, params: {} };
+    }
+    return { text };
+  }
+
+  candidates(event) {
+    if (!event) return [];
+    const name = (id) => this.names.get(id) || this.room.nameOf?.(id) || t("room.someone");
+    const pid = event.participant_id;
+    const about = { name: name(pid) };
+    switch (event.type) {
+      case "joined":
+        return [{ key: "room.joined", params: { name: event.participant?.pseudonym } }];
+      case "left":
+        return [{ key: `room.left_${event.reason || "left"}`, params: about }];
+      case "floor_granted":
+        return [{ key: "room.floor_granted", params: about }];
+      case "floor_extended":
+        return [
+          { key: "room.you_extended", params: about },
+          { key: "room.floor_extended", params: about },
+        ];
+      case "floor_released":
+        return [{ key: `room.floor_${event.reason || "yielded"}`, params: about }];
+      case "muted":
+      case "unmuted":
+        return [
+          { key: `room.you_${event.type}`, params: about },
+          { key: `room.${event.type}`, params: about },
+        ];
+      default:
+        return [{ key: `room.${event.type}`, params: about }];
+    }
+  }
+
+  /** Every system line and message label again, in the language now chosen. */
+  retranslate() {
+    for (const line of this.lines) line.span.textContent = line.key ? t(line.key, line.params) : line.text;
+    for (const entry of this.messages.values()) {
+      if (entry.badge) entry.badge.textContent = t("message.share");
+      if (entry.deleted) entry.body.textContent = t("message.deleted");
+      if (entry.time) entry.time.textContent = formatTime(entry.data.at);
+    }
+    for (const line of this.log.querySelectorAll("li.system time")) {
+      line.textContent = formatTime(line.getAttribute("datetime"));
+    }
+    this.renderAllActions();
+  }
+
+  // Messages ------------------------------------------------------------------
+
   add(message) {
     if (!message.message_id || this.messages.has(message.message_id)) return;
     const you = this.room.you;
     const mine = you && message.participant_id === you.id;
+    if (message.participant_id) this.names.set(message.participant_id, message.pseudonym);
     const li = h("li", {
       class: ["msg", message.share ? "share" : "", mine ? "mine" : ""].filter(Boolean).join(" "),
+      tabindex: "-1",
       dataset: { messageId: message.message_id },
     });
+    const badge = message.share ? h("span", { class: "badge share", text: t("message.share") }) : null;
+    const time = message.at ? h("time", { datetime: message.at, text: formatTime(message.at) }) : null;
     const head = h(
       "p",
       { class: "msg-head" },
       h("span", { class: "msg-author", dir: "auto", text: message.pseudonym }),
-      message.share ? h("span", { class: "badge share", text: t("message.share") }) : null,
-      message.at ? h("time", { datetime: message.at, text: formatTime(message.at) }) : null,
+      badge,
+      time,
     );
     const body = h("p", { class: "msg-text", dir: "auto", text: message.text });
     const actions = h("div", { class: "msg-actions" });
     li.append(head, body, actions);
-    const entry = { li, body, actions, data: message, counts: new Map(), buttons: new Map(), deleted: false };
+    const entry = { li, head, body, badge, time, actions, data: message, counts: new Map(), deleted: false };
+    entry.more = null;
+    entry.chips = null;
     this.messages.set(message.message_id, entry);
     this.renderActions(entry);
     this.append(li);
+    // The newest message holds the Tab stop, unless someone is reading further up.
+    if (!this.current || !this.log.contains(document.activeElement)) this.setCurrent(entry);
   }
 
-  /** Rebuilds every message's buttons (a language change, or facilitator tools arriving). */
+  /** Rebuilds every message's controls (a language change, or facilitator tools arriving). */
   renderAllActions() {
+    this.rememberNames();
     for (const entry of this.messages.values()) this.renderActions(entry);
   }
 
+  /** The "React" button at the end of the message's first line, chips under it. */
   renderActions(entry) {
-    const { actions, data } = entry;
-    entry.buttons.clear();
-    if (entry.deleted) {
-      actions.replaceChildren();
-      return;
+    const hadFocus =
+      entry.actions.contains(document.activeElement) || Boolean(entry.more?.contains(document.activeElement));
+    const { more, chips } = messageControls(this, entry);
+    if (entry.more) entry.more.remove();
+    entry.more = more;
+    entry.chips = chips;
+    if (more) entry.head.append(more);
+    entry.actions.replaceChildren(...[chips].filter(Boolean));
+    if (hadFocus) this.focusEntry(entry, more);
+  }
+
+  /** Where a message's open menu goes: in the message, under its first line. */
+  entryMenu(entry, menu) {
+    entry.head.after(menu);
+    menu.style.insetBlockStart = `${entry.head.offsetTop + entry.head.offsetHeight}px`;
+    const box = menu.getBoundingClientRect();
+    const log = this.log.getBoundingClientRect();
+    const roomAbove = entry.head.getBoundingClientRect().top - log.top;
+    if (box.bottom > log.bottom && roomAbove > box.height) {
+      menu.style.insetBlockStart = "auto";
+      menu.style.insetBlockEnd = `${entry.li.offsetHeight - entry.head.offsetTop}px`;
     }
-    const reactions = h(
-      "div",
-      { class: "reactions", role: "group", "aria-label": t("message.react_group") },
-      ...this.reactions.map((emoji) => this.reactionButton(entry, emoji)),
-    );
-    const you = this.room.you;
-    const report =
-      you && data.participant_id === you.id
-        ? null
-        : h("button", {
-            type: "button",
-            class: "link-button",
-            text: t("message.report"),
-            "aria-expanded": "false",
-            onclick: (event) => this.openReport(entry, event.currentTarget),
-          });
-    const extra = this.room.facilitator ? this.room.facilitator.messageActions(entry) : [];
-    actions.replaceChildren(reactions, report || "", ...extra);
   }
 
-  reactionButton(entry, emoji) {
-    const button = h(
-      "button",
-      {
-        type: "button",
-        class: "reaction",
-        onclick: () => this.room.run("react", { message_id: entry.data.message_id, emoji }),
-      },
-      h("span", { "aria-hidden": "true", text: emoji }),
-    );
-    const count = h("span", { class: "count", "aria-hidden": "true" });
-    button.append(count);
-    entry.buttons.set(emoji, { button, count });
-    this.showCount(entry, emoji);
-    return button;
+  // Reactions -----------------------------------------------------------------
+
+  ownSet() {
+    if (!this.mine) this.mine = this.meetingId() ? ownReactions(this.meetingId()) : new Set();
+    return this.mine;
   }
 
-  /** Updates one reaction button in place, so keyboard focus stays on it. */
-  showCount(entry, emoji) {
-    const parts = entry.buttons.get(emoji);
-    if (!parts) return;
-    const n = entry.counts.get(emoji) || 0;
-    const label = t(REACTION_NAMES[emoji] || "reaction.other", { emoji });
-    parts.count.textContent = n ? formatNumber(n) : "";
-    parts.button.title = label;
-    parts.button.setAttribute(
-      "aria-label",
-      n ? t("message.react_count", { label, n: formatNumber(n) }) : label,
-    );
+  meetingId() {
+    return this.room.meeting?.id || this.room.client?.meetingId || "";
+  }
+
+  isMine(entry, emoji) {
+    return this.ownSet().has(`${entry.data.message_id} ${emoji}`);
+  }
+
+  /** Sends `react`: the same emoji again takes yours back (the server toggles too). */
+  async toggle(entry, emoji) {
+    const ok = await this.room.run("react", { message_id: entry.data.message_id, emoji });
+    if (!ok) return;
+    const mine = this.ownSet();
+    const key = `${entry.data.message_id} ${emoji}`;
+    if (mine.has(key)) mine.delete(key);
+    else mine.add(key);
+    if (this.meetingId()) keepReactions(this.meetingId(), mine);
+    this.showReactions(entry);
+  }
+
+  /** A new participant (a resume that came too late) has no reactions yet. */
+  forgetOwnReactions() {
+    this.mine = new Set();
+    for (const entry of this.messages.values()) this.showReactions(entry);
+  }
+
+  showReactions(entry) {
+    const focused = entry.chips && entry.chips.contains(document.activeElement);
+    const emoji = focused ? document.activeElement.dataset.emoji : null;
+    fillChips(this, entry, entry.chips);
+    if (!focused) return;
+    const again = emoji && entry.chips.querySelector(`[data-emoji="${CSS.escape(emoji)}"]`);
+    this.focusEntry(entry, again || entry.more);
   }
 
   setReaction(messageId, emoji, count) {
     const entry = this.messages.get(messageId);
     if (!entry) return;
     entry.counts.set(emoji, count);
-    if (this.reactions.includes(emoji)) {
-      this.showCount(entry, emoji);
-    } else {
-      this.reactions = [...this.reactions, emoji];
-      this.renderAllActions();
-    }
-  }
-
-  openReport(entry, button) {
-    const existing = entry.li.querySelector(".report-form");
-    if (existing) {
-      existing.remove();
-      button.setAttribute("aria-expanded", "false");
-      return;
-    }
-    button.setAttribute("aria-expanded", "true");
-    const id = `report-${entry.data.message_id}`;
-    const select = h(
-      "select",
-      { id, name: "reason" },
-      ...REPORT_REASONS.map((reason) => h("option", { value: reason, text: t(`report.${reason}`) })),
-    );
-    const close = () => {
-      form.remove();
-      button.setAttribute("aria-expanded", "false");
-      button.focus();
-    };
-    const form = h(
-      "form",
-      { class: "report-form" },
-      h("label", { for: id, text: t("report.label") }),
-      select,
-      h("button", { type: "submit", class: "secondary", text: t("report.send") }),
-      h("button", { type: "button", class: "link-button", text: t("action.cancel"), onclick: close }),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ok = await this.room.run("report", { message_id: entry.data.message_id, reason: select.value });
-      if (ok) {
-        form.replaceChildren(h("p", { class: "note", role: "status", text: t("report.thanks") }));
-        button.setAttribute("aria-expanded", "false");
-        window.setTimeout(() => form.remove(), 4000);
-      }
-    });
-    entry.li.append(form);
-    select.focus();
+    if (!this.reactions.includes(emoji)) this.reactions = [...this.reactions, emoji];
+    this.showReactions(entry);
   }
 
   remove(messageId) {
@@ -197,12 +308,21 @@ export class Conversation {
     entry.body.removeAttribute("dir");
     const form = entry.li.querySelector(".report-form");
     if (form) form.remove();
+    const menu = entry.li.querySelector(".msg-menu");
+    if (menu) closeMenu({ focus: false });
+    const hadFocus = entry.li.contains(document.activeElement);
     this.renderActions(entry);
+    if (hadFocus) this.focusEntry(entry);
   }
 
   /** Forgets everything said (the meeting ended, or we left or were removed). */
   clear() {
+    closeMenu({ focus: false });
     this.log.replaceChildren();
     this.messages.clear();
+    this.lines = [];
+    this.mine = null;
+    this.current = null;
+    this.log.setAttribute("tabindex", "0");
   }
 }

@@ -20,15 +20,31 @@ export function pseudonymProblem(raw) {
   return null;
 }
 
+// The same words as the server's generated names (rooms/names.py), so a suggestion
+// reads like the names the room gives: "Adjective Noun" in English, and in Arabic a
+// noun followed by its adjective ("نسمة هادئة").
 const WORDS = {
   en: {
-    first: ["Quiet", "Amber", "Gentle", "Steady", "Bright", "Calm", "Kind", "Warm", "Brave", "Patient", "Soft", "Hopeful"],
-    second: ["Heron", "Fox", "Willow", "River", "Sparrow", "Cedar", "Otter", "Maple", "Finch", "Harbor", "Lark", "Birch"],
+    first: [
+      "Quiet", "Amber", "Gentle", "Bright", "Calm", "Steady", "Kind", "Warm", "Blue", "Green",
+      "Silver", "Golden", "Soft", "Brave", "Patient", "Hopeful", "Clear", "Still", "Early", "Morning",
+      "Evening", "Autumn", "Spring", "Summer", "Winter", "Misty", "Sunny", "Rosy", "Open", "True",
+    ],
+    second: [
+      "Heron", "Fox", "Wren", "Otter", "Willow", "River", "Maple", "Sparrow", "Badger", "Robin",
+      "Cedar", "Harbor", "Meadow", "Finch", "Lark", "Pine", "Brook", "Hare", "Owl", "Dove",
+      "Fern", "Birch", "Swan", "Stone", "Moss", "Comet", "Lantern", "Oak", "Reed", "Tide",
+    ],
   },
-  // Arabic: a masculine noun followed by a masculine adjective ("a calm falcon").
   ar: {
-    first: ["صقر", "نهر", "قمر", "نسيم", "جبل", "بحر", "ضوء", "غزال", "أرز", "طائر", "غيم", "نخل"],
-    second: ["هادئ", "لطيف", "صبور", "دافئ", "مشرق", "ثابت", "حالم", "كريم", "رقيق", "شجاع", "وديع", "أمين"],
+    first: [
+      "نسمة", "غيمة", "واحة", "نخلة", "حمامة", "نجمة", "قمر", "شجرة", "زهرة", "فراشة",
+      "موجة", "سنبلة", "غزالة", "لؤلؤة", "ياسمينة", "سحابة", "شمعة", "جدول", "ريشة", "وردة",
+    ],
+    second: [
+      "هادئة", "لطيفة", "دافئة", "صافية", "مشرقة", "ساكنة", "رقيقة", "صبورة", "خضراء", "زرقاء",
+      "فضية", "ذهبية", "طيبة", "حالمة", "باسمة", "ندية", "وديعة", "صادقة", "بهية", "آمنة",
+    ],
   },
 };
 
@@ -38,7 +54,7 @@ function pick(list) {
   return list[buf[0] % list.length];
 }
 
-/** A new suggestion, never equal to `previous`. */
+/** A new suggestion in the room's language (not the page's), never equal to `previous`. */
 export function suggestPseudonym(lang, previous = "") {
   const words = WORDS[lang] || WORDS.en;
   for (let i = 0; i < 10; i += 1) {

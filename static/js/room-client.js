@@ -9,7 +9,13 @@
 //   fatal    {code, message}: no more reconnecting (removed, denied, ended...)
 //   joinerror {code, message}: the hello was refused in a way the person can fix
 //   fresh    a resume failed and we joined again as a new participant
+//   resumefailed {code, message}: a resume carried over from an earlier page (a
+//            reload) failed; nothing to join again with, so the page asks
 //   notice   {code, message}: an error frame that answers no command
+//
+// With `options.session` ({token, last_seq} from session.js) the first hello is a
+// resume; with `options.keep(fields)` the client reports its resume token, pseudonym
+// and last seq as they change, and `options.forget()` when it stops for good.
 
 const FATAL = new Set([
   "removed",
@@ -39,14 +45,19 @@ class CommandError extends Error {
 }
 
 export class RoomClient extends EventTarget {
-  constructor(meetingId, hello) {
+  constructor(meetingId, hello, options = {}) {
     super();
     this.meetingId = meetingId;
     this.hello = { ...hello };
+    this.keep = options.keep || (() => {});
+    this.forget = options.forget || (() => {});
     this.ws = null;
     this.status = "idle";
-    this.resumeToken = null;
-    this.lastSeq = 0;
+    this.resumeToken = options.session ? options.session.token : null;
+    // A reloaded page holds none of the conversation: any last_seq above 0 asks for
+    // everything since this participant was let in (the server never replays more).
+    this.lastSeq = options.session ? 1 : 0;
+    this.carried = Boolean(options.session); // resuming a session from an earlier page
     this.joined = false; // a welcome or waiting has been received at least once
     this.rejoining = false; // a fresh hello after resume_failed
     this.attempt = 0;
@@ -120,7 +131,7 @@ export class RoomClient extends EventTarget {
   }
 
   helloFrame() {
-    if (this.resumeToken && this.joined && !this.rejoining) {
+    if (this.resumeToken && (this.joined || this.carried) && !this.rejoining) {
       return { type: "hello", resume: { token: this.resumeToken, last_seq: this.lastSeq } };
     }
     const frame = { type: "hello" };
@@ -201,6 +212,7 @@ export class RoomClient extends EventTarget {
       case "waiting":
         if (frame.resume_token) this.resumeToken = frame.resume_token;
         this.joined = true;
+        this.carried = false;
         this.attempt = 0;
         if (frame.type === "welcome") {
           const fresh = this.rejoining;
@@ -209,10 +221,12 @@ export class RoomClient extends EventTarget {
           this.setStatus("in");
           this.startHeartbeat();
           if (!frame.resumed) this.lastSeq = Math.max(frame.seq || 0, fresh ? 0 : this.lastSeq);
+          this.remember(frame);
           this.emit("welcome", frame);
         } else {
           this.setStatus("waiting");
           this.startHeartbeat();
+          this.remember(frame);
           this.emit("waiting", frame);
         }
         return;
@@ -237,6 +251,7 @@ export class RoomClient extends EventTarget {
         if (typeof frame.seq === "number") {
           if (frame.seq <= this.lastSeq) return;
           this.lastSeq = frame.seq;
+          if (!this.done) this.keep({ last_seq: this.lastSeq });
         }
         if (frame.type === "meeting_ended") this.finish();
         this.emit("event", frame);
@@ -246,6 +261,12 @@ export class RoomClient extends EventTarget {
   handleError(frame) {
     if (this.settle(frame)) return;
     const { code, message } = frame;
+    if (code === "resume_failed" && this.carried) {
+      // A reload came too late (or the room gave the seat away): the page asks again.
+      this.finish();
+      this.emit("resumefailed", { code, message });
+      return;
+    }
     if (code === "resume_failed") {
       // Too late to resume (or an unknown token): join again, on this same connection.
       this.rejoining = true;
@@ -330,8 +351,15 @@ export class RoomClient extends EventTarget {
     window.clearTimeout(this.pongTimer);
   }
 
-  /** Stops for good (after the end, a removal, or leaving). */
+  /** What a later page of this tab needs to come back as the same participant. */
+  remember(frame) {
+    if (this.done || !this.resumeToken) return;
+    this.keep({ token: this.resumeToken, last_seq: this.lastSeq, pseudonym: frame.you?.pseudonym || "" });
+  }
+
+  /** Stops for good (after the end, a removal, or leaving): nothing to resume. */
   finish() {
+    if (!this.done) this.forget();
     this.done = true;
     window.clearTimeout(this.retryTimer);
     this.stopHeartbeat();

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Demo, People, Shot
+from tests.browser.message_steps import react, report
 from tests.browser.steps import join, message, participant, say, sign_in
 
 pytestmark = pytest.mark.browser
@@ -81,7 +82,7 @@ def test_a_facilitated_meeting_from_start_to_end(demo: Demo, people: People, sho
     expect(message(host, "Me too!")).to_have_count(0)
 
     # Reactions are allowed during a share.
-    message(phone, "finally asked").get_by_role("button", name="React with love").click()
+    react(message(phone, "finally asked"), "React with love")
     loved = message(ash, "finally asked").get_by_role("button", name="React with love, 1 so far")
     expect(loved.locator(".count")).to_have_text("1")
     shot(phone, "room-attendee-phone")
@@ -108,20 +109,12 @@ def test_a_facilitated_meeting_from_start_to_end(demo: Demo, people: People, sho
 
     # A report reaches the facilitators (text and reason, not the reporter); they delete.
     say(lake, "You are all doing it wrong.")
-    reported = message(phone, "doing it wrong")
-    reported.get_by_role("button", name="Report").click()
-    reported.get_by_label("Why report this?").select_option("harmful")
-    reported.get_by_role("button", name="Send report").click()
-    expect(reported.locator(".report-form")).to_contain_text("Thank you")
+    report(message(phone, "doing it wrong"))
     alert = host.locator("#alerts li.report")
     expect(alert).to_contain_text("You are all doing it wrong.")
     expect(alert).to_contain_text("Harmful or abusive")
     # A second report of the same message raises the count; it adds no second alert.
-    again = message(ash, "doing it wrong")
-    again.get_by_role("button", name="Report").click()
-    again.get_by_label("Why report this?").select_option("harmful")
-    again.get_by_role("button", name="Send report").click()
-    expect(again.locator(".report-form")).to_contain_text("Thank you")
+    report(message(ash, "doing it wrong"))
     expect(alert).to_contain_text("reported by 2 people")
     expect(alert).to_have_count(1)
     alert.get_by_role("button", name="Delete").click()

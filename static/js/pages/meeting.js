@@ -1,4 +1,8 @@
 // /m/{meeting_id}: the join form, the waiting room, the room, and the end.
+//
+// A reload (or a crashed tab, or a phone that dropped the page) comes back as the same
+// participant: session.js keeps this tab's resume token in sessionStorage, and the
+// page resumes with it instead of showing the join form.
 
 import { api, ApiError, clearErrors, currentUser, fieldError } from "../api.js";
 import { $, show } from "../dom.js";
@@ -7,8 +11,9 @@ import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
 import { RoomClient } from "../room-client.js";
 import { errorText, resourceItems, RoomView } from "../room-view.js";
+import { forget, keep, recall } from "../session.js";
 import { initPage, pathId, recallInvite, rememberInvite, takeInvite } from "../shell.js";
-import { formatRange, relative } from "../time.js";
+import { formatRange, formatTime, formatWhen, relative } from "../time.js";
 
 initPage();
 
@@ -23,6 +28,7 @@ let meeting = null;
 let client = null;
 const view = new RoomView($("#room-view"));
 let suggestion = "";
+let opensTimer = null;
 
 /** Shows one view; after the first, moves focus to its heading for screen readers. */
 function showView(id) {
@@ -53,25 +59,76 @@ const STATUS_KEYS = {
   cancelled: "status.cancelled",
 };
 
+/** When the room opens, relative and as a local time: "in 2 hours, at 18:45". */
+function opensText(at) {
+  const sameDay = new Date(at).toDateString() === new Date().toDateString();
+  return t("join.opens_at", { when: relative(at), time: sameDay ? formatTime(at) : formatWhen(at) });
+}
+
+/** Join is offered only once the room is open; before, the page says when it opens. */
+function renderOpening() {
+  const scheduled = meeting.status === "scheduled";
+  const at = meeting.opens_at || meeting.starts_at;
+  const state = $("#join-state");
+  state.textContent = scheduled ? opensText(at) : t(STATUS_KEYS[meeting.status] || "status.open");
+  state.dataset.status = meeting.status;
+  $("#join-not-yet").textContent = scheduled ? t("join.not_yet", { time: formatWhen(at) }) : "";
+  show($("#join-not-yet"), scheduled);
+  for (const id of ["#join-button", "#join-facilitator"]) {
+    const button = $(id);
+    if (!pageStatus.hidden && pageStatus.textContent) continue; // a join under way
+    button.disabled = scheduled;
+    if (scheduled) button.setAttribute("aria-describedby", "join-not-yet");
+    else button.removeAttribute("aria-describedby");
+  }
+}
+
+/** Keeps "opens in …" fresh, and asks the server again once the time has come. */
+function watchOpening() {
+  window.clearTimeout(opensTimer);
+  if (!meeting || meeting.status !== "scheduled") return;
+  const left = Date.parse(meeting.opens_at || meeting.starts_at) - Date.now();
+  const wait = left <= 0 ? 5000 : Math.min(left + 500, 60000);
+  opensTimer = window.setTimeout(async () => {
+    if (Date.parse(meeting.opens_at || meeting.starts_at) <= Date.now()) {
+      try {
+        const fresh = await api(`/api/meetings/${encodeURIComponent(meetingId)}/public`);
+        if (fresh.status !== meeting.status) {
+          meeting = fresh;
+          renderJoin();
+          if (meeting.status === "open") announceOpen();
+        }
+      } catch {
+        // Try again at the next tick.
+      }
+    }
+    renderOpening();
+    watchOpening();
+  }, wait);
+}
+
+function announceOpen() {
+  const summary = $(".form-summary", form);
+  summary.textContent = t("join.now_open");
+  summary.hidden = false;
+}
+
 function renderJoin() {
   if (!meeting) return;
   const group = meeting.group || {};
   $("#join-title").textContent = meeting.title || group.name || "";
   $("#join-group").textContent = group.name || "";
   $("#join-when").textContent = formatRange(meeting.starts_at, meeting.ends_at);
-  const state = $("#join-state");
-  state.textContent =
-    meeting.status === "scheduled"
-      ? t("status.opens", { when: relative(meeting.opens_at || meeting.starts_at) })
-      : t(STATUS_KEYS[meeting.status] || "status.open");
-  state.dataset.status = meeting.status;
-  $("#join-guidelines").textContent = group.guidelines || t("join.default_guidelines");
+  renderOpening();
+  const guidelines = group.guidelines || t("join.default_guidelines");
+  $("#join-guidelines").textContent = guidelines;
+  $("#waiting-guidelines").textContent = guidelines;
   // The server's own sentence names the exact retention, in English; other languages
   // get the same promise from the translations.
   const retention = getLang() === "en" && meeting.retention ? meeting.retention : t("join.retention");
   $("#join-retention").textContent = retention;
   show($("#invite-field"), Boolean(meeting.invite_required));
-  for (const list of ["#join-resources", "#ended-resources", "#problem-resources"]) {
+  for (const list of ["#join-resources", "#waiting-resources", "#ended-resources", "#problem-resources"]) {
     $(list).replaceChildren(...resourceItems(meeting.resources || []));
   }
   document.title = `${meeting.title || group.name || t("title.meeting")} · Hearth`;
@@ -94,11 +151,18 @@ async function load() {
   if (invite) inviteInput.value = invite;
   renderJoin();
   if (meeting.status === "ended" || meeting.status === "cancelled") {
+    forget(meetingId);
     $("#ended-text").textContent = t(meeting.status === "cancelled" ? "ended.cancelled" : "ended.over");
     showView("ended-view");
     return;
   }
-  showView("join-view");
+  const session = await recall(meetingId);
+  if (session) {
+    resume(session);
+  } else {
+    showView("join-view");
+    watchOpening();
+  }
   const user = await currentUser();
   show($("#join-facilitator"), Boolean(user));
 }
@@ -126,8 +190,13 @@ pseudonymInput.addEventListener("input", () => {
   else clearErrors(form);
 });
 
+/** The room's language: an Arabic group's names are Arabic, whatever the page's language. */
+function roomLanguage() {
+  return meeting?.group?.language || getLang();
+}
+
 $("#suggest").addEventListener("click", () => {
-  suggestion = suggestPseudonym(getLang(), pseudonymInput.value);
+  suggestion = suggestPseudonym(roomLanguage(), pseudonymInput.value);
   pseudonymInput.value = suggestion;
   clearErrors(form);
   pseudonymInput.focus();
@@ -154,14 +223,14 @@ $("#join-facilitator").addEventListener("click", async () => {
   }
 });
 
-function setBusy(busy) {
+function setBusy(busy, key = "status.joining") {
   for (const button of form.querySelectorAll("button")) button.disabled = busy;
-  pageStatus.textContent = busy ? t("status.joining") : "";
+  pageStatus.textContent = busy ? t(key) : "";
   show(pageStatus, busy);
+  if (!busy && meeting) renderOpening();
 }
 
 function join(extra) {
-  if (client) client.abandon();
   const hello = { ...extra };
   const pseudonym = pseudonymInput.value.trim();
   if (pseudonym) hello.pseudonym = pseudonym;
@@ -171,8 +240,26 @@ function join(extra) {
     rememberInvite(`m.${meetingId}`, invite);
   }
   setBusy(true);
-  client = new RoomClient(meetingId, hello);
+  start(hello, null);
+}
+
+/** Comes back as the participant this tab was before the reload. */
+function resume(session) {
+  setBusy(true, "status.rejoining");
+  start({}, session);
+}
+
+function start(hello, session) {
+  if (client) client.abandon();
+  window.clearTimeout(opensTimer);
+  client = new RoomClient(meetingId, hello, {
+    session,
+    keep: (fields) => keep(meetingId, fields),
+    forget: () => forget(meetingId),
+  });
   view.attach(client);
+  client.addEventListener("resumefailed", () => onResumeFailed(session));
+  client.addEventListener("fresh", () => view.conversation.forgetOwnReactions());
   client.addEventListener("welcome", (e) => onWelcome(e.detail));
   client.addEventListener("waiting", (e) => {
     setBusy(false);
@@ -185,6 +272,20 @@ function join(extra) {
     if (e.detail.type === "meeting_ended") ended();
   });
   client.connect();
+}
+
+/** Too late to come back as before: forget it, and offer the join form again. */
+function onResumeFailed(session) {
+  setBusy(false);
+  forget(meetingId);
+  view.clear();
+  if (session?.pseudonym && !pseudonymInput.value) pseudonymInput.value = session.pseudonym;
+  showView("join-view");
+  watchOpening();
+  const summary = $(".form-summary", form);
+  summary.textContent = t("join.resume_failed");
+  summary.hidden = false;
+  summary.focus();
 }
 
 function onWelcome(frame) {
@@ -252,6 +353,7 @@ function ended() {
 }
 
 function leave() {
+  forget(meetingId); // leaving on purpose: a reload shows the join form
   if (client) client.leave();
   view.clear();
   $("#ended-title").textContent = t("ended.left");
