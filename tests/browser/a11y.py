@@ -11,6 +11,7 @@ naming the rule, its help text and the offending nodes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,6 +25,8 @@ AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_PACKAGE = AXE_DIR / "node_modules" / "axe-core"
 AXE_JS = AXE_PACKAGE / "axe.min.js"
 FAILING_IMPACTS = frozenset({"serious", "critical"})
+# HEARTH_A11Y_LOG=path appends every state's violations, of any impact, as JSON lines.
+LOG = os.environ.get("HEARTH_A11Y_LOG", "")
 
 # What a test could not check because axe-core is missing: its teardown skips it
 # (never in CI, where the first such check fails at once).
@@ -126,6 +129,10 @@ def check_a11y(page: Any, state: str) -> None:
             unavailable(unavailable_reason())
         MISSED.append(state)
         return
-    bad = serious(violations(page))
+    found = violations(page)
+    if LOG:
+        with open(LOG, "a") as log:
+            log.write(json.dumps({"state": state, "url": page.url, "violations": found}) + "\n")
+    bad = serious(found)
     if bad:
         pytest.fail(describe(state, bad), pytrace=False)

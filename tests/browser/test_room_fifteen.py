@@ -1,0 +1,259 @@
+"""Issue 11, "Done when": a meeting of fifteen, on a laptop (1280×860) and on a phone
+(390×844).
+
+One facilitator and three attendees in Chromium, eleven more attendees on plain
+WebSockets (tests/browser/crowd.py). A go-around passes through all fourteen attendees
+with every browser page's message box in view and no page scrolling; a reload, before
+the round and while holding the floor, resumes the same participant; a help request
+reaches the facilitator on screen, without scrolling; axe-core checks each state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Demo, People, Shot
+from tests.browser.crowd import Crowd
+from tests.browser.steps import join, message, sign_in
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"laptop": (1280, 860), "phone": (390, 844)}
+BOT_NAMES = "Alder Birch Cedar Damson Elm Fir Gorse Hazel Ivy Juniper Larch"
+
+
+@dataclass(frozen=True)
+class RoomUI:
+    """Every selector these tests use, in one place, to follow the room page's markup."""
+
+    room: str = "#room-view"
+    join: str = "#join-view"
+    you: str = "#you-name"
+    connection: str = "#conn-status"
+    composer: str = "#composer"
+    message_box: str = "#say"
+    send: str = "#composer [type=submit]"
+    done: str = "#yield"
+    hand: str = "#hand"
+    help: str = "#help-open"
+    round_toggle: str = "#round-toggle"
+    participant_count: str = "#participant-count"
+    tabs: str = "[role=tab]"
+    # Where an alert can show: a toast, or the alerts list; and its count badges.
+    alert_places: str = "#toasts, #alerts"
+    alert_badges: str = "#alert-count, #tab-alerts-count"
+    alerts: str = "#alerts"
+
+
+UI = RoomUI()
+Frame = dict[str, Any]
+Frames = list[Frame]
+
+# The page's own text when a name is held by someone else.
+NAME_TAKEN = re.compile(r"already in use", re.IGNORECASE)
+# The tab's title counts the alerts waiting: "(1) Demo meeting · Hearth" or the like.
+COUNT_ONE = re.compile(r"(^|\D)1(\D|$)")
+
+
+def event(type_: str, participant_id: str | None = None) -> Callable[[Frames], Frame | None]:
+    """A search for the first event of this type (about this participant)."""
+
+    def find(frames: Frames) -> Frame | None:
+        for frame in frames:
+            if frame["type"] == type_ and participant_id in (None, frame.get("participant_id")):
+                return frame
+        return None
+
+    return find
+
+
+def in_viewport(page: Any, locator: Any) -> bool:
+    """Whether the element's whole box lies inside the viewport, as it stands."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return bool(
+        box
+        and box["width"] > 0
+        and box["height"] > 0
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"] + 0.5
+        and box["y"] + box["height"] <= size["height"] + 0.5
+    )
+
+
+def page_does_not_scroll(page: Any) -> None:
+    height = page.evaluate(
+        "() => [document.scrollingElement.scrollHeight, window.innerHeight,"
+        " document.scrollingElement.scrollTop]"
+    )
+    assert height[0] <= height[1], f"the page scrolls: {height[0]} px tall in {height[1]}"
+    assert height[2] == 0, "the page has been scrolled"
+
+
+def message_box_in_view(page: Any, who: str) -> None:
+    """The message box is on screen and the page itself does not scroll."""
+    box = page.locator(UI.message_box)
+    expect(box).to_be_visible()
+    assert in_viewport(page, box), f"{who}: the message box is off screen"
+    assert in_viewport(page, page.locator(UI.composer)), f"{who}: the composer is off screen"
+    page_does_not_scroll(page)
+
+
+def reach(page: Any, selector: str) -> Any:
+    """The element, made visible: on a phone it may sit behind a tab."""
+    target = page.locator(selector)
+    if target.is_visible():
+        return target
+    tabs = page.locator(UI.tabs)
+    for i in range(tabs.count()):
+        tab = tabs.nth(i)
+        if tab.is_visible():
+            tab.click()
+            if target.is_visible():
+                return target
+    expect(target).to_be_visible()
+    return target
+
+
+def shown_without_scrolling(page: Any, text: re.Pattern[str]) -> None:
+    """Something matching `text` (the note, or who asked) appears in a toast or the
+    alerts, inside the viewport, and the page has not scrolled."""
+    spots = page.locator(UI.alert_places).get_by_text(text).filter(visible=True)
+    expect(spots.first).to_be_visible()
+    assert any(in_viewport(page, spots.nth(i)) for i in range(spots.count())), (
+        f"{text.pattern!r} is not on screen"
+    )
+    page_does_not_scroll(page)
+
+
+def resumed_in_place(page: Any, crowd: Crowd, name: str, since: int) -> None:
+    """After a reload: the same participant, back in the room, and nobody saw anyone
+    join or leave."""
+    expect(page.locator(UI.room)).to_be_visible()
+    expect(page.locator(UI.connection)).to_have_attribute("data-status", "in")
+    expect(page.locator(UI.you)).to_have_text(name)
+    expect(page.locator(UI.join)).to_be_hidden()
+    expect(page.get_by_text(NAME_TAKEN)).to_have_count(0)
+    page.wait_for_timeout(300)
+    seen = crowd.frames()[since:]
+    assert [f for f in seen if f.get("type") in {"joined", "left"}] == [], "others saw a rejoin"
+
+
+@pytest.fixture
+def crowd(demo: Demo) -> Iterator[Crowd]:
+    bots = Crowd(f"{demo.server.ws_url}/ws/meetings/{demo.meeting_id}")
+    try:
+        yield bots
+    finally:
+        bots.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_go_around_of_fifteen(
+    demo: Demo, people: People, crowd: Crowd, shot: Shot, size: str
+) -> None:
+    width, height = VIEWPORTS[size]
+    host = people.page(width=width, height=height)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+
+    # Fourteen attendees, the three in browsers spread through the join order (which is
+    # the go-around's order).
+    names = [f"Bot {word}" for word in BOT_NAMES.split()]
+    browsers: dict[str, Any] = {}
+    joined: list[str] = []
+    for i, name in enumerate(names):
+        crowd.join(name)
+        joined.append(name)
+        if i in (1, 5, 9):
+            person = ("Ash Tree", "Blue Lake", "Calm Sea")[len(browsers)]
+            page = people.page(width=width, height=height)
+            join(page, demo.meeting_url, person)
+            browsers[person] = page
+            joined.append(person)
+    ash, lake, _sea = browsers.values()
+    ids = {name: crowd.participant_id(name) for name in joined}
+    for page in (host, *browsers.values()):
+        expect(page.locator(UI.participant_count)).to_have_text("15")
+    for person, page in browsers.items():
+        message_box_in_view(page, f"{person}, idle")
+        if size == "phone":
+            # Raise hand and help stay within reach on a phone.
+            assert in_viewport(page, page.locator(UI.hand)), "Raise hand is off screen"
+            assert in_viewport(page, page.locator(UI.help)), "I need help is off screen"
+    page_does_not_scroll(host)
+    shot(ash, f"fifteen-{size}-attendee-idle")
+    shot(host, f"fifteen-{size}-facilitator")
+
+    # A reload keeps the participant: no new `joined`, no "already in use".
+    since = len(crowd.frames())
+    lake.reload()
+    resumed_in_place(lake, crowd, "Blue Lake", since)
+    message_box_in_view(lake, "Blue Lake, after a reload")
+
+    # The go-around: bots share a line and hand on; browser attendees share from their
+    # message box, which stays on screen for everyone throughout.
+    reach(host, UI.round_toggle).click()
+    order: list[str] = crowd.wait(event("round_started"))["order"]
+    assert order == [ids[name] for name in joined], "the round goes through all 14 in join order"
+    by_id = {ids[person]: (person, page) for person, page in browsers.items()}
+    for turn, pid in enumerate(order):
+        granted = crowd.wait(event("floor_granted", pid), timeout=20)
+        if pid in by_id:
+            person, page = by_id[pid]
+            message_box_in_view(page, f"{person}, given the floor")
+            if person == "Ash Tree":
+                shot(page, "room-phone" if size == "phone" else "room-attendee", main=True)
+            text = f"{person} shares, turn {turn + 1}."
+            page.locator(UI.message_box).fill(text)
+            page.locator(UI.send).click()
+            expect(message(page, text)).to_have_count(1)
+            message_box_in_view(page, f"{person}, after sharing")
+            if person == "Calm Sea":
+                # A reload while holding the floor keeps the floor.
+                since = len(crowd.frames())
+                page.reload()
+                resumed_in_place(page, crowd, person, since)
+                assert not [
+                    f
+                    for f in crowd.frames()[since:]
+                    if f["type"] == "floor_released" and f["turn_id"] == granted["turn_id"]
+                ], "the reload lost the floor"
+                message_box_in_view(page, f"{person}, holding the floor after a reload")
+            reach(page, UI.done).click()
+        crowd.wait(event("floor_released", pid), timeout=20)
+        for other, page in browsers.items():
+            message_box_in_view(page, f"{other}, during turn {turn + 1}")
+    crowd.wait(event("round_ended"))
+    page_does_not_scroll(host)
+
+    # A help request reaches the facilitator on screen, with a count, without scrolling.
+    expect(host).not_to_have_title(COUNT_ONE)
+    crowd.send(crowd.bots[3], {"type": "help", "note": "I am finding today hard"})
+    shown_without_scrolling(host, re.compile("I am finding today hard|Bot Damson"))
+    badges = host.locator(UI.alert_badges)
+    assert any(
+        badges.nth(i).is_visible() and in_viewport(host, badges.nth(i))
+        for i in range(badges.count())
+    ), "no alert count on screen"
+    expect(host).to_have_title(COUNT_ONE)
+
+    # A report, with the help request: the facilitator's alerts, checked by axe-core.
+    shared = next(
+        f
+        for f in crowd.frames()
+        if f["type"] == "message" and f["participant_id"] == ids["Bot Elm"]
+    )
+    report = {"type": "report", "message_id": shared["message_id"], "reason": "harmful"}
+    crowd.send(crowd.bots[6], report)
+    alerts = reach(host, UI.alerts)
+    expect(alerts.locator("li")).to_have_count(2)
+    expect(alerts.locator("li", has_text="Bot Elm shares a few words.")).to_contain_text("Bot Elm")
+    shot(host, "room-facilitator-phone" if size == "phone" else "room-facilitator", main=True)
