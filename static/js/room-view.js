@@ -1,12 +1,15 @@
-// The meeting room: its state from welcome and events, the floor and its timer,
-// hands, participants, the composer, help and resources (the log is conversation.js).
-// Every pseudonym and message goes into the page through textContent only, with
-// dir="auto" so Arabic and English shares each read in their own direction.
+// The meeting room: its state from welcome and events, and the layout's pieces:
+// the floor line (floor-line.js), hands and people (people-panel.js), phone tabs
+// (phone-tabs.js), the composer with its action row, help and resources (the log
+// is conversation.js). Every pseudonym and message goes into the page through
+// textContent only, with dir="auto" so Arabic and English each read their own way.
 
-import { $, h, keepFocus, safeUrl, show } from "./dom.js";
-import { formatNumber, locale, ordinal, t } from "./i18n.js";
+import { $, h, safeUrl, show } from "./dom.js";
+import { formatNumber, t } from "./i18n.js";
 import { Conversation } from "./conversation.js";
-import { formatCountdown } from "./time.js";
+import { FloorLine } from "./floor-line.js";
+import { PeoplePanel } from "./people-panel.js";
+import { PhoneTabs } from "./phone-tabs.js";
 
 const ERROR_KEYS = new Set([
   "not_your_turn",
@@ -26,6 +29,7 @@ const ERROR_KEYS = new Set([
   "pseudonym_taken",
   "pseudonym_invalid",
 ]);
+const ERROR_MS = 12000;
 
 /** A polite sentence for an error code (the server's own message as a last resort). */
 export function errorText(code, message) {
@@ -40,6 +44,7 @@ export class RoomView {
     this.you = null;
     this.meeting = null;
     this.participants = new Map();
+    this.roles = new Map(); // every participant seen -> role, to mark facilitators' messages
     this.queue = [];
     this.floor = null;
     this.round = null;
@@ -47,38 +52,47 @@ export class RoomView {
     this.resources = [];
     this.snapshotSeq = 0;
     this.clockOffset = 0; // server time minus local time, from events' `at`
-    this.tick = null;
+    this.errorTimer = null;
     this.facilitator = null; // set by the page when you are one
+    const dialog = document.getElementById("help-dialog");
     this.el = {
       title: $("#room-title", root),
       group: $("#room-group", root),
       youName: $("#you-name", root),
       youRole: $("#you-role", root),
       conn: $("#conn-status", root),
-      banner: $("#floor-banner", root),
-      floorText: $("#floor-text", root),
-      floorTimer: $("#floor-timer", root),
-      yieldBtn: $("#yield", root),
-      passBtn: $("#pass", root),
-      round: $("#round-banner", root),
       log: $("#messages", root),
       composer: $("#composer", root),
       say: $("#say", root),
+      send: $("#send", root),
       composerNote: $("#composer-note", root),
       error: $("#room-error", root),
-      queue: $("#queue", root),
-      queuePosition: $("#queue-position", root),
       hand: $("#hand", root),
-      participants: $("#participants", root),
-      participantCount: $("#participant-count", root),
+      yieldBtn: $("#yield", root),
+      passBtn: $("#pass", root),
       helpOpen: $("#help-open", root),
-      helpForm: $("#help-form", root),
-      helpNote: $("#help-note", root),
       helpStatus: $("#help-status", root),
-      helpPanel: $("#help-panel", root),
+      helpDialog: dialog,
+      helpForm: $("#help-form", dialog),
+      helpNote: $("#help-note", dialog),
+      helpResources: $("#help-resources", dialog),
       resources: $("#resources", root),
+      helpHint: $("#help-panel", root),
     };
     this.conversation = new Conversation(this.el.log, this);
+    this.floorLine = new FloorLine(root, this);
+    this.tabs = new PhoneTabs(root);
+    this.people = new PeoplePanel(
+      {
+        participants: $("#participants", root),
+        participantCount: $("#participant-count", root),
+        queue: $("#queue", root),
+        queueCount: $("#queue-count", root),
+        tabHandsCount: $("#tab-hands-count", root),
+        queuePosition: $("#queue-position", root),
+      },
+      this,
+    );
     this.bind();
   }
 
@@ -103,8 +117,8 @@ export class RoomView {
     el.yieldBtn.addEventListener("click", () => this.run("yield"));
     el.passBtn.addEventListener("click", () => this.run("pass"));
     el.helpOpen.addEventListener("click", () => {
-      show(el.helpForm, true);
-      el.helpOpen.setAttribute("aria-expanded", "true");
+      el.helpResources.replaceChildren(...resourceItems(this.resources));
+      el.helpDialog.showModal();
       el.helpNote.focus();
     });
     el.helpForm.addEventListener("submit", async (event) => {
@@ -113,15 +127,13 @@ export class RoomView {
       const ok = await this.run("help", note ? { note } : {});
       if (ok) {
         el.helpNote.value = "";
-        show(el.helpForm, false);
-        el.helpOpen.setAttribute("aria-expanded", "false");
+        el.helpDialog.close();
         el.helpStatus.textContent = t("help.sent");
         el.helpOpen.focus();
       }
     });
-    $("#help-cancel", this.root).addEventListener("click", () => {
-      show(el.helpForm, false);
-      el.helpOpen.setAttribute("aria-expanded", "false");
+    $("#help-cancel", el.helpDialog).addEventListener("click", () => {
+      el.helpDialog.close();
       el.helpOpen.focus();
     });
     document.addEventListener("langchange", () => this.renderAll());
@@ -149,8 +161,10 @@ export class RoomView {
     }
   }
 
+  /** A refusal, in one compact line above the composer, gone after a while. */
   showError(code, message) {
     const box = this.el.error;
+    window.clearTimeout(this.errorTimer);
     if (!code) {
       box.textContent = "";
       show(box, false);
@@ -158,13 +172,19 @@ export class RoomView {
     }
     box.textContent = errorText(code, message);
     show(box, true);
+    this.errorTimer = window.setTimeout(() => show(box, false), ERROR_MS);
   }
 
   async say() {
     const text = this.el.say.value.trim();
-    if (!text) return;
+    if (!text || this.el.say.disabled) return;
     const ok = await this.run("say", { text });
     if (ok && this.el.say.value.trim() === text) this.el.say.value = "";
+  }
+
+  /** On a phone, switches the middle region to a pane (chat, alerts, hands, people, support). */
+  showPane(name) {
+    if (this.tabs.isPhone()) this.tabs.select(name);
   }
 
   // Server time -----------------------------------------------------------
@@ -186,6 +206,8 @@ export class RoomView {
     this.meeting = frame.meeting || this.meeting;
     const state = frame.state || {};
     this.participants = new Map((state.participants || []).map((p) => [p.id, { ...p }]));
+    for (const p of this.participants.values()) this.roles.set(p.id, p.role);
+    this.roles.set(this.you.id, this.you.role);
     this.queue = state.queue || [];
     this.floor = state.floor || null;
     this.round = state.round || null;
@@ -193,10 +215,22 @@ export class RoomView {
     this.resources = state.resources || this.resources;
     this.snapshotSeq = frame.seq || 0;
     if (!frame.resumed) {
-      for (const message of frame.recent || []) this.conversation.add(message);
+      for (const message of frame.recent || []) this.addMessage(message);
     }
     if (this.facilitator) this.facilitator.onWelcome(frame);
     this.renderAll();
+  }
+
+  /** A message into the conversation, marked when a facilitator wrote it. */
+  addMessage(message) {
+    this.conversation.add(message);
+    if (this.roles.get(message.participant_id) !== "facilitator") return;
+    const entry = this.conversation.messages.get(message.message_id);
+    const li = entry?.li;
+    if (!li || li.classList.contains("from-facilitator")) return;
+    li.classList.add("from-facilitator");
+    const author = li.querySelector(".msg-author");
+    if (author) author.after(" ", h("span", { class: "badge role", text: t("role.facilitator") }));
   }
 
   onEvent(event) {
@@ -204,9 +238,10 @@ export class RoomView {
     // produced: replay only what they add to the conversation.
     const replay = typeof event.seq === "number" && event.seq <= this.snapshotSeq;
     if (!replay) this.noteClock(event.at);
+    const name = (id) => this.nameOf(id);
     switch (event.type) {
       case "message":
-        this.conversation.add(event);
+        this.addMessage(event);
         break;
       case "message_deleted":
         this.conversation.remove(event.message_id);
@@ -215,16 +250,17 @@ export class RoomView {
         this.conversation.setReaction(event.message_id, event.emoji, event.count);
         break;
       case "joined":
+        this.roles.set(event.participant.id, event.participant.role);
         if (!replay) this.participants.set(event.participant.id, { ...event.participant });
         this.conversation.system(t("room.joined", { name: event.participant.pseudonym }), event);
         break;
       case "left": {
-        const name = this.nameOf(event.participant_id);
+        const who = name(event.participant_id);
         if (!replay) {
           this.participants.delete(event.participant_id);
           this.queue = this.queue.filter((id) => id !== event.participant_id);
         }
-        this.conversation.system(t(`room.left_${event.reason || "left"}`, { name }), event);
+        this.conversation.system(t(`room.left_${event.reason || "left"}`, { name: who }), event);
         break;
       }
       case "hand_raised":
@@ -241,12 +277,23 @@ export class RoomView {
           };
           this.queue = this.queue.filter((id) => id !== event.participant_id);
         }
-        this.conversation.system(t("room.floor_granted", { name: this.nameOf(event.participant_id) }), event);
+        this.conversation.system(t("room.floor_granted", { name: name(event.participant_id) }), event);
+        break;
+      case "floor_extended":
+        if (!replay && this.floor && this.floor.turn_id === event.turn_id) {
+          this.floor = { ...this.floor, ends_at: event.ends_at };
+        }
+        this.conversation.system(
+          event.participant_id === this.you?.id
+            ? t("room.you_extended")
+            : t("room.floor_extended", { name: name(event.participant_id) }),
+          event,
+        );
         break;
       case "floor_released":
         if (!replay && this.floor && this.floor.turn_id === event.turn_id) this.floor = null;
         this.conversation.system(
-          t(`room.floor_${event.reason || "yielded"}`, { name: this.nameOf(event.participant_id) }),
+          t(`room.floor_${event.reason || "yielded"}`, { name: name(event.participant_id) }),
           event,
         );
         break;
@@ -258,7 +305,7 @@ export class RoomView {
           if (p.muted) this.queue = this.queue.filter((id) => id !== p.id);
         }
         const key = event.participant_id === this.you?.id ? `room.you_${event.type}` : `room.${event.type}`;
-        this.conversation.system(t(key, { name: this.nameOf(event.participant_id) }), event);
+        this.conversation.system(t(key, { name: name(event.participant_id) }), event);
         break;
       }
       case "settings_changed":
@@ -305,10 +352,10 @@ export class RoomView {
     if (!this.you) return;
     const { el } = this;
     el.title.textContent = this.meeting?.title || "";
+    el.title.title = this.meeting?.title || "";
     el.group.textContent = this.meeting?.group || "";
     el.youName.textContent = this.you.pseudonym;
     el.youRole.textContent = t(`role.${this.you.role}`);
-    show(el.helpPanel, !this.isFacilitator());
     this.renderResources();
     this.conversation.renderAllActions();
     this.renderState();
@@ -317,9 +364,9 @@ export class RoomView {
 
   renderState() {
     if (!this.you) return;
-    this.renderFloor();
-    this.renderQueue();
-    this.renderParticipants();
+    this.floorLine.render();
+    this.people.render();
+    this.renderActions();
     this.renderComposer();
     if (this.facilitator) this.facilitator.render();
   }
@@ -339,105 +386,44 @@ export class RoomView {
     this.root.classList.toggle("is-disconnected", status === "reconnecting" || status === "offline");
   }
 
-  renderFloor() {
+  /** The action row: raise hand (attendees), I'm done and Pass (the speaker), help. */
+  renderActions() {
     const { el, floor } = this;
-    window.clearInterval(this.tick);
-    const mine = floor && floor.participant_id === this.you.id;
-    show(el.banner, Boolean(floor));
-    el.banner.classList.toggle("mine", Boolean(mine));
-    show(el.yieldBtn, Boolean(mine));
-    show(el.passBtn, Boolean(mine && this.round));
-    if (this.round) {
-      const names = (this.round.order || []).map((id) => this.nameOf(id));
-      const list = new Intl.ListFormat(locale(), { type: "conjunction" }).format(names);
-      el.round.textContent = t("room.round_banner", { names: list });
-    }
-    show(el.round, Boolean(this.round));
-    if (!floor) return;
-    const text = mine ? t("floor.yours") : t("floor.other", { name: this.nameOf(floor.participant_id) });
-    if (el.floorText.textContent !== text) el.floorText.textContent = text;
-    const update = () => {
-      if (!floor.ends_at) {
-        el.floorTimer.textContent = "";
-        return;
-      }
-      const left = Date.parse(floor.ends_at) - this.serverNow();
-      el.floorTimer.textContent = t("floor.left", { time: formatCountdown(left) });
-      el.floorTimer.dataset.low = left < 30000 ? "true" : "false";
-    };
-    update();
-    this.tick = window.setInterval(update, 1000);
-  }
-
-  renderQueue() {
-    const { el } = this;
-    el.queue.replaceChildren(
-      ...this.queue.map((id, i) =>
-        h(
-          "li",
-          { class: id === this.you.id ? "me" : null },
-          h("span", { class: "pos", text: formatNumber(i + 1) }),
-          " ",
-          h("span", { dir: "auto", text: this.nameOf(id) }),
-        ),
-      ),
-    );
-    const position = this.queue.indexOf(this.you.id);
-    if (position >= 0) el.queuePosition.textContent = t("queue.position", { nth: ordinal(position + 1) });
-    else if (this.queue.length === 0) el.queuePosition.textContent = t("queue.empty");
-    else el.queuePosition.textContent = t("queue.waiting", { n: formatNumber(this.queue.length) });
+    const facilitator = this.isFacilitator();
     const me = this.participants.get(this.you.id);
-    const holding = this.floor && this.floor.participant_id === this.you.id;
+    const mine = Boolean(floor && floor.participant_id === this.you.id);
+    const position = this.queue.indexOf(this.you.id);
+    show(el.hand, !facilitator && !(mine && position < 0)); // the speaker needs room for I'm done
+    show(el.helpOpen, !facilitator);
+    show(el.helpHint, !facilitator);
+    show(el.yieldBtn, mine);
+    show(el.passBtn, mine && Boolean(this.round));
     el.hand.textContent = position >= 0 ? t("hand.lower") : t("hand.raise");
     el.hand.setAttribute("aria-pressed", position >= 0 ? "true" : "false");
-    el.hand.disabled = Boolean((me && me.muted) || (holding && position < 0));
+    el.hand.disabled = Boolean((me && me.muted) || (mine && position < 0));
   }
 
-  renderParticipants() {
-    const { el } = this;
-    const list = [...this.participants.values()];
-    el.participantCount.textContent = formatNumber(list.length);
-    keepFocus(el.participants, () => el.participants.replaceChildren(
-      ...list.map((p) => {
-        const position = this.queue.indexOf(p.id);
-        const li = h(
-          "li",
-          { class: "participant", dataset: { participantId: p.id } },
-          h("span", { class: "name", dir: "auto", text: p.pseudonym }),
-          p.id === this.you.id ? h("span", { class: "badge", text: t("participant.you") }) : null,
-          p.role === "facilitator" ? h("span", { class: "badge role", text: t("role.facilitator") }) : null,
-          this.floor && this.floor.participant_id === p.id
-            ? h("span", { class: "badge share", text: t("participant.sharing") })
-            : null,
-          position >= 0
-            ? h("span", { class: "badge hand", text: t("participant.hand", { n: formatNumber(position + 1) }) })
-            : null,
-          p.muted ? h("span", { class: "badge muted", text: t("participant.muted") }) : null,
-        );
-        if (this.facilitator) this.facilitator.decorateParticipant(li, p);
-        return li;
-      }),
-    ));
-  }
-
+  /** Muted or crosstalk-blocked: the composer is disabled, and says why. */
   renderComposer() {
     const { el, floor, settings } = this;
     const me = this.participants.get(this.you.id);
     let note = "";
-    if (me && me.muted) note = t("composer.muted");
-    else if (
-      floor &&
-      floor.participant_id !== this.you.id &&
-      !settings.crosstalk &&
-      !this.isFacilitator()
-    ) {
+    let blocked = false;
+    if (me && me.muted) {
+      note = t("composer.muted");
+      blocked = true;
+    } else if (floor && floor.participant_id !== this.you.id && !settings.crosstalk && !this.isFacilitator()) {
       note = t("composer.crosstalk_off", { name: this.nameOf(floor.participant_id) });
+      blocked = true;
     } else if (floor && floor.participant_id === this.you.id) note = t("composer.your_turn");
-    else if (settings.slow_mode_seconds) {
+    else if (settings.slow_mode_seconds && !this.isFacilitator()) {
       note = t("composer.slow_mode", { n: formatNumber(settings.slow_mode_seconds) });
     }
     el.composerNote.textContent = note;
     show(el.composerNote, Boolean(note));
+    el.say.disabled = blocked;
+    el.send.disabled = blocked;
+    this.root.classList.toggle("composer-blocked", blocked);
   }
 
   renderResources() {
@@ -446,8 +432,9 @@ export class RoomView {
 
   /** Forgets the conversation (the meeting ended or we were removed). */
   clear() {
-    window.clearInterval(this.tick);
+    this.floorLine.stop();
     this.conversation.clear();
+    if (this.el.helpDialog.open) this.el.helpDialog.close();
   }
 }
 

@@ -1,0 +1,295 @@
+// The facilitator's alerts: help requests, reports and people waiting in the
+// lobby, each counted in a badge. A new one is never only in a list that may be
+// scrolled away: it also shows a toast, counts in the tab's title ("(2) Room"),
+// and, when switched on, beeps once.
+
+import { $, h, show } from "./dom.js";
+import { formatNumber, t } from "./i18n.js";
+import { formatTime } from "./time.js";
+import { REPORT_REASONS } from "./conversation.js";
+import { removePerson } from "./people-panel.js";
+
+const TOAST_MS = 10000;
+
+export class AlertsPanel {
+  constructor(root, view) {
+    this.root = root;
+    this.view = view;
+    this.lobby = new Map(); // participant_id -> pseudonym
+    this.alerts = []; // newest first: the report or help_requested events
+    this.audio = null;
+    this.el = {
+      pane: $("#pane-alerts", root),
+      alerts: $("#alerts", root),
+      count: $("#alert-count", root),
+      tabCount: $("#tab-alerts-count", root),
+      lobbySection: $("#lobby-section", root),
+      lobby: $("#lobby", root),
+      lobbyCount: $("#lobby-count", root),
+      admitAll: $("#admit-all", root),
+      sound: $("#alert-sound", root),
+      toasts: $("#toasts", root),
+    };
+    this.el.admitAll.addEventListener("click", () => this.admitAll());
+    document.addEventListener("langchange", () => this.render());
+  }
+
+  onWelcome(frame) {
+    const state = frame.state || {};
+    this.lobby = new Map((state.lobby || []).map((p) => [p.participant_id || p.id, p.pseudonym]));
+    show(this.el.pane, true);
+    this.render();
+    // The page names the tab after this welcome's listeners; put the count back after it.
+    queueMicrotask(() => this.renderTitle());
+  }
+
+  onEvent(event, replay) {
+    switch (event.type) {
+      case "knock":
+        if (replay || this.lobby.has(event.participant_id)) break;
+        this.lobby.set(event.participant_id, event.pseudonym);
+        this.notify(t("toast.knock", { name: event.pseudonym }));
+        break;
+      case "joined":
+        this.lobby.delete(event.participant.id);
+        break;
+      case "left":
+      case "admitted":
+      case "denied":
+        this.lobby.delete(event.participant_id);
+        break;
+      case "report":
+      case "help_requested": {
+        if (event.type === "help_requested" && event.participant_id === this.view.you?.id) break;
+        if (this.alerts.some((a) => a.seq === event.seq && a.type === event.type)) break;
+        this.alerts.unshift({ ...event });
+        const name = event.type === "report" ? this.author(event).name : event.pseudonym;
+        this.notify(t(event.type === "report" ? "toast.report" : "toast.help", { name }));
+        break;
+      }
+      case "report_updated": {
+        // Later reports of one message raise its count instead of adding alerts.
+        const alert = this.alerts.find((a) => a.type === "report" && a.report_id === event.report_id);
+        if (alert) {
+          alert.count = event.count;
+          alert.reason = event.reason;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  total() {
+    return this.alerts.length + this.lobby.size;
+  }
+
+  render() {
+    const { el } = this;
+    const count = (badge, n) => {
+      badge.textContent = formatNumber(n);
+      badge.dataset.count = String(n);
+    };
+    count(el.count, this.total());
+    count(el.tabCount, this.total());
+    count(el.lobbyCount, this.lobby.size);
+    el.alerts.replaceChildren(...this.alerts.map((alert) => this.alertItem(alert)));
+    if (this.alerts.length === 0) el.alerts.append(h("li", { class: "empty", text: t("alerts.empty") }));
+    this.renderLobby();
+    this.renderTitle();
+  }
+
+  renderTitle() {
+    const meeting = this.view.meeting;
+    if (!meeting) return;
+    const base = `${meeting.title || meeting.group || ""} · Hearth`;
+    const n = this.total();
+    const title = n ? t("title.count", { n: formatNumber(n), title: base }) : base;
+    if (document.title !== title) document.title = title;
+  }
+
+  renderLobby() {
+    const { el, view } = this;
+    show(el.lobbySection, this.lobby.size > 0 || Boolean(view.settings.lobby));
+    show(el.admitAll, this.lobby.size > 1);
+    el.lobby.replaceChildren(
+      ...[...this.lobby].map(([id, name]) =>
+        h(
+          "li",
+          { class: "lobby-item" },
+          h("span", { class: "name", dir: "auto", text: name }),
+          h("button", {
+            type: "button",
+            class: "small",
+            text: t("lobby.admit"),
+            "aria-label": t("lobby.admit_name", { name }),
+            onclick: () => view.run("admit", { participant_id: id }),
+          }),
+          h("button", {
+            type: "button",
+            class: "small secondary",
+            text: t("lobby.deny"),
+            "aria-label": t("lobby.deny_name", { name }),
+            onclick: () => view.run("deny", { participant_id: id }),
+          }),
+        ),
+      ),
+    );
+    if (this.lobby.size === 0) el.lobby.append(h("li", { class: "empty", text: t("lobby.empty") }));
+  }
+
+  async admitAll() {
+    for (const id of [...this.lobby.keys()]) {
+      if (!(await this.view.run("admit", { participant_id: id }))) break;
+    }
+  }
+
+  /** Who wrote a reported message, from the conversation (and whether they are still here). */
+  author(alert) {
+    const entry = this.view.conversation.messages.get(alert.message_id);
+    const id = entry?.data?.participant_id;
+    const present = id ? this.view.participants.get(id) : undefined;
+    return {
+      entry,
+      person: present,
+      name: entry?.data?.pseudonym || (present ? present.pseudonym : t("room.someone")),
+    };
+  }
+
+  dismiss(alert) {
+    this.alerts = this.alerts.filter((a) => a !== alert);
+    this.render();
+    this.el.alerts.focus();
+  }
+
+  alertItem(alert) {
+    const time = alert.at ? h("time", { datetime: alert.at, text: formatTime(alert.at) }) : null;
+    const view = this.view;
+    const button = (text, label, run, cls = "small secondary") =>
+      h("button", { type: "button", class: cls, text, "aria-label": label || null, onclick: run });
+    if (alert.type === "help_requested") {
+      const name = alert.pseudonym;
+      return h(
+        "li",
+        { class: "alert help" },
+        h("p", { class: "alert-head" }, h("strong", { text: t("alerts.help") }), " ", time),
+        h("p", {}, h("span", { dir: "auto", class: "name", text: name })),
+        alert.note ? h("p", { class: "quote", dir: "auto", text: alert.note }) : null,
+        h(
+          "div",
+          { class: "alert-actions" },
+          button(t("alerts.dismiss"), t("alerts.dismiss_name", { name }), () => this.dismiss(alert), "small link-button"),
+        ),
+      );
+    }
+    const reason = REPORT_REASONS.includes(alert.reason) ? t(`report.${alert.reason}`) : alert.reason;
+    const { entry, person, name } = this.author(alert);
+    const removable = entry && !entry.deleted;
+    const attendee = person && person.role !== "facilitator";
+    return h(
+      "li",
+      { class: "alert report" },
+      h(
+        "p",
+        { class: "alert-head" },
+        h("strong", { text: t("alerts.report") }),
+        " ",
+        time,
+        alert.count > 1 ? h("span", { class: "count", text: ` ${t("alerts.reported_by", { count: alert.count })}` }) : null,
+      ),
+      h(
+        "p",
+        { class: "author" },
+        ...withName(t("alerts.message_by", { name: "\u0000" }), h("span", { class: "name", dir: "auto", text: name })),
+        person ? null : h("span", { class: "note", text: ` ${t("alerts.author_gone")}` }),
+      ),
+      h("p", { class: "quote", dir: "auto", text: alert.text || "" }),
+      h("p", {}, t("alerts.reason"), " ", h("span", { dir: "auto", text: reason || "" })),
+      removable ? null : h("p", { class: "note", text: t("alerts.already_removed") }),
+      h(
+        "div",
+        { class: "alert-actions" },
+        attendee
+          ? button(
+              person.muted ? t("participant.unmute") : t("participant.mute"),
+              t(person.muted ? "participant.unmute_name" : "participant.mute_name", { name }),
+              () => view.run(person.muted ? "unmute" : "mute", { participant_id: person.id }),
+            )
+          : null,
+        attendee
+          ? button(t("participant.remove"), t("participant.remove_name", { name }), () => removePerson(view, person), "small danger")
+          : null,
+        removable
+          ? button(t("message.delete"), t("alerts.delete_name", { name }), () =>
+              view.run("delete", { message_id: alert.message_id }), "small danger")
+          : null,
+        button(t("alerts.dismiss"), t("alerts.dismiss_name", { name }), () => this.dismiss(alert), "small link-button"),
+      ),
+    );
+  }
+
+  // Arrivals ---------------------------------------------------------------
+
+  notify(text) {
+    this.toast(text);
+    if (this.el.sound.checked) this.beep();
+  }
+
+  toast(text) {
+    const item = h("div", { class: "toast" });
+    const close = () => item.remove();
+    item.append(
+      h("p", { dir: "auto", text }),
+      h("button", {
+        type: "button",
+        class: "small",
+        text: t("toast.show"),
+        onclick: () => {
+          close();
+          this.view.showPane("alerts");
+          this.el.alerts.focus();
+        },
+      }),
+      h(
+        "button",
+        { type: "button", class: "small link-button toast-close", "aria-label": t("toast.close"), onclick: close },
+        h("span", { "aria-hidden": "true", text: "×" }),
+      ),
+    );
+    this.el.toasts.append(item);
+    while (this.el.toasts.children.length > 3) this.el.toasts.firstElementChild.remove();
+    window.setTimeout(() => {
+      if (!item.contains(document.activeElement)) close();
+    }, TOAST_MS);
+  }
+
+  /** A short soft tone (Web Audio), only when the facilitator switched sound on. */
+  beep() {
+    try {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return;
+      this.audio = this.audio || new Context();
+      const ctx = this.audio;
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "sine";
+      osc.frequency.value = 660;
+      gain.gain.setValueAtTime(0.0001, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.2, ctx.currentTime + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.35);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.4);
+      this.beeps = (this.beeps || 0) + 1;
+    } catch {
+      // No audio: the toast and the badge still tell.
+    }
+  }
+}
+
+/** A translated sentence with a node where its "\u0000" stands for the name. */
+function withName(sentence, node) {
+  const [before, after = ""] = sentence.split("\u0000");
+  return [before, node, after];
+}
