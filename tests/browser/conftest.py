@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.browser import a11y
+from tests.browser.crowd import Crowd
 from tests.service.conftest import Server, server_env
 from tests.services import free_port, unavailable
 
@@ -96,6 +97,16 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         yield _start_demo(server)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def crowd(demo: Demo) -> Iterator[Crowd]:
+    """Attendees (or facilitators, with a token) on plain WebSockets in the demo meeting."""
+    bots = Crowd(f"{demo.server.ws_url}/ws/meetings/{demo.meeting_id}")
+    try:
+        yield bots
+    finally:
+        bots.close()
 
 
 @pytest.fixture(scope="module")

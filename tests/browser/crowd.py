@@ -21,6 +21,8 @@ from tests.services import TIMEOUT
 from tests.wsclient import Client
 
 T = TypeVar("T")
+Frame = dict[str, Any]
+Frames = list[Frame]
 _ids = itertools.count(1)
 
 
@@ -109,3 +111,15 @@ class Crowd:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
             self._loop.close()
+
+
+def event(type_: str, participant_id: str | None = None) -> Callable[[Frames], Frame | None]:
+    """A search for the first event of this type (about this participant)."""
+
+    def find(frames: Frames) -> Frame | None:
+        for frame in frames:
+            if frame["type"] == type_ and participant_id in (None, frame.get("participant_id")):
+                return frame
+        return None
+
+    return find

@@ -11,15 +11,14 @@ reaches the facilitator on screen, without scrolling; axe-core checks each state
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Demo, People, Shot
-from tests.browser.crowd import Crowd
+from tests.browser.crowd import Crowd, event
+from tests.browser.room_ui import UI, in_viewport, message_box_in_view, page_does_not_scroll, reach
 from tests.browser.steps import join, message, sign_in
 
 pytestmark = pytest.mark.browser
@@ -27,99 +26,10 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = {"laptop": (1280, 860), "phone": (390, 844)}
 BOT_NAMES = "Alder Birch Cedar Damson Elm Fir Gorse Hazel Ivy Juniper Larch"
 
-
-@dataclass(frozen=True)
-class RoomUI:
-    """Every selector these tests use, in one place, to follow the room page's markup."""
-
-    room: str = "#room-view"
-    join: str = "#join-view"
-    you: str = "#you-name"
-    connection: str = "#conn-status"
-    composer: str = "#composer"
-    message_box: str = "#say"
-    send: str = "#composer [type=submit]"
-    done: str = "#yield"
-    hand: str = "#hand"
-    help: str = "#help-open"
-    round_toggle: str = "#round-toggle"
-    participant_count: str = "#participant-count"
-    tabs: str = "[role=tab]"
-    # Where an alert can show: a toast, or the alerts list; and its count badges.
-    alert_places: str = "#toasts, #alerts"
-    alert_badges: str = "#alert-count, #tab-alerts-count"
-    alerts: str = "#alerts"
-
-
-UI = RoomUI()
-Frame = dict[str, Any]
-Frames = list[Frame]
-
 # The page's own text when a name is held by someone else.
 NAME_TAKEN = re.compile(r"already in use", re.IGNORECASE)
 # The tab's title counts the alerts waiting: "(1) Demo meeting · Hearth" or the like.
 COUNT_ONE = re.compile(r"(^|\D)1(\D|$)")
-
-
-def event(type_: str, participant_id: str | None = None) -> Callable[[Frames], Frame | None]:
-    """A search for the first event of this type (about this participant)."""
-
-    def find(frames: Frames) -> Frame | None:
-        for frame in frames:
-            if frame["type"] == type_ and participant_id in (None, frame.get("participant_id")):
-                return frame
-        return None
-
-    return find
-
-
-def in_viewport(page: Any, locator: Any) -> bool:
-    """Whether the element's whole box lies inside the viewport, as it stands."""
-    box = locator.bounding_box()
-    size = page.viewport_size
-    return bool(
-        box
-        and box["width"] > 0
-        and box["height"] > 0
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"] + 0.5
-        and box["y"] + box["height"] <= size["height"] + 0.5
-    )
-
-
-def page_does_not_scroll(page: Any) -> None:
-    height = page.evaluate(
-        "() => [document.scrollingElement.scrollHeight, window.innerHeight,"
-        " document.scrollingElement.scrollTop]"
-    )
-    assert height[0] <= height[1], f"the page scrolls: {height[0]} px tall in {height[1]}"
-    assert height[2] == 0, "the page has been scrolled"
-
-
-def message_box_in_view(page: Any, who: str) -> None:
-    """The message box is on screen and the page itself does not scroll."""
-    box = page.locator(UI.message_box)
-    expect(box).to_be_visible()
-    assert in_viewport(page, box), f"{who}: the message box is off screen"
-    assert in_viewport(page, page.locator(UI.composer)), f"{who}: the composer is off screen"
-    page_does_not_scroll(page)
-
-
-def reach(page: Any, selector: str) -> Any:
-    """The element, made visible: on a phone it may sit behind a tab."""
-    target = page.locator(selector)
-    if target.is_visible():
-        return target
-    tabs = page.locator(UI.tabs)
-    for i in range(tabs.count()):
-        tab = tabs.nth(i)
-        if tab.is_visible():
-            tab.click()
-            if target.is_visible():
-                return target
-    expect(target).to_be_visible()
-    return target
 
 
 def shown_without_scrolling(page: Any, text: re.Pattern[str]) -> None:
@@ -144,15 +54,6 @@ def resumed_in_place(page: Any, crowd: Crowd, name: str, since: int) -> None:
     page.wait_for_timeout(300)
     seen = crowd.frames()[since:]
     assert [f for f in seen if f.get("type") in {"joined", "left"}] == [], "others saw a rejoin"
-
-
-@pytest.fixture
-def crowd(demo: Demo) -> Iterator[Crowd]:
-    bots = Crowd(f"{demo.server.ws_url}/ws/meetings/{demo.meeting_id}")
-    try:
-        yield bots
-    finally:
-        bots.close()
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
