@@ -29,6 +29,7 @@ let client = null;
 const view = new RoomView($("#room-view"));
 let suggestion = "";
 let opensTimer = null;
+let busy = false;
 
 /** Shows one view; after the first, moves focus to its heading for screen readers. */
 function showView(id) {
@@ -76,7 +77,7 @@ function renderOpening() {
   show($("#join-not-yet"), scheduled);
   for (const id of ["#join-button", "#join-facilitator"]) {
     const button = $(id);
-    if (!pageStatus.hidden && pageStatus.textContent) continue; // a join under way
+    if (busy) continue; // a join under way
     button.disabled = scheduled;
     if (scheduled) button.setAttribute("aria-describedby", "join-not-yet");
     else button.removeAttribute("aria-describedby");
@@ -204,6 +205,7 @@ $("#suggest").addEventListener("click", () => {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  if (meeting?.status === "scheduled") return; // not open yet: Join is disabled
   if (validate()) join({});
 });
 
@@ -223,11 +225,12 @@ $("#join-facilitator").addEventListener("click", async () => {
   }
 });
 
-function setBusy(busy, key = "status.joining") {
-  for (const button of form.querySelectorAll("button")) button.disabled = busy;
-  pageStatus.textContent = busy ? t(key) : "";
-  show(pageStatus, busy);
-  if (!busy && meeting) renderOpening();
+function setBusy(on, key = "status.joining") {
+  busy = on;
+  for (const button of form.querySelectorAll("button")) button.disabled = on;
+  pageStatus.textContent = on ? t(key) : "";
+  show(pageStatus, on);
+  if (!on && meeting) renderOpening();
 }
 
 function join(extra) {

@@ -3,7 +3,7 @@
 import { api } from "../../api.js";
 import { $, confirmDialog, h } from "../../dom.js";
 import { t } from "../../i18n.js";
-import { groupPath, say } from "./state.js";
+import { canChange, groupPath, say } from "./state.js";
 
 /** The selected group's list at `path`, or null when it could not be loaded. */
 async function fetchList(path) {
@@ -35,7 +35,9 @@ function fillList(list, items, emptyKey, row) {
   if (items.length === 0) list.append(h("li", { class: "note", text: t(emptyKey) }));
 }
 
+/** A remove / revoke button with a confirmation; none for facilitators (organisers only). */
 export function removeButton(label, name, onYes) {
+  if (!canChange()) return null;
   return h("button", {
     type: "button",
     class: "small secondary",

@@ -5,7 +5,7 @@ import { $, confirmDialog, h, show } from "../../dom.js";
 import { formatNumber, locale, t } from "../../i18n.js";
 import { formatRange, formatWhen } from "../../time.js";
 import { listPanel } from "./lists.js";
-import { enc, groupPath, say, state } from "./state.js";
+import { canChange, enc, groupPath, say, state } from "./state.js";
 import { setZone } from "./zones.js";
 
 const meetingForm = $("#meeting-form");
@@ -44,7 +44,7 @@ export const { load, render } = listPanel(
         "div",
         { class: "button-row" },
         h("a", { class: "button small secondary", href: `/m/${enc(m.id)}`, text: t("console.open_room") }),
-        h("button", {
+        canChange() && h("button", {
           type: "button",
           class: "small secondary",
           text: t("console.delete"),

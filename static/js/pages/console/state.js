@@ -11,6 +11,10 @@ export const state = {
 };
 
 export const enc = encodeURIComponent;
+
+/** Only organisers change a group; facilitators read theirs, and are shown no button
+ * the server would refuse after they confirmed. */
+export const canChange = () => state.user?.role === "organiser";
 export const groupPath = (suffix = "") => `/api/groups/${enc(state.current.id)}${suffix}`;
 
 export function say(text) {
