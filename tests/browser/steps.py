@@ -39,3 +39,12 @@ def message(page: Any, text: str) -> Any:
 
 def participant(page: Any, name: str) -> Any:
     return page.locator("#participants li", has=page.locator(".name", has_text=name))
+
+
+def person_action(page: Any, name: str, action: str) -> None:
+    """A facilitator picks `action` (its accessible name, e.g. "Mute Sam") from the
+    person's menu in the people list."""
+    page.get_by_role("button", name=f"Actions for {name}", exact=True).click()
+    page.get_by_role("menu", name=f"Actions for {name}").get_by_role(
+        "menuitem", name=action
+    ).click()
