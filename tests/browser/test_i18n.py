@@ -49,3 +49,40 @@ def test_arabic_interface_renders_right_to_left(demo: Demo, people: People, shot
     page.locator("#lang").select_option("en")
     expect(html).to_have_attribute("dir", "ltr")
     expect(page.locator("#hand")).to_have_text("Raise hand")
+
+
+TEXT_EDGES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  const box = el.getBoundingClientRect();
+  return {left: text.left - box.left, right: box.right - text.right};
+}"""
+
+
+def test_switching_language_mid_meeting_re_renders_earlier_lines(
+    demo: Demo, people: People
+) -> None:
+    """The lines the room wrote before a language change ("Blue Lake joined") are
+    written again in the new language, and back; an English title on the Arabic page
+    lines up with the page's start (the right), not its own."""
+    ash = people.page()
+    join(ash, demo.meeting_url, "Ash Tree")
+    lake = people.page()
+    join(lake, demo.meeting_url, "Blue Lake")
+    line = ash.locator("#messages li.system", has_text="Blue Lake")
+    expect(line.first).to_contain_text("Blue Lake joined")
+    say(ash, "Hello everyone")
+    ash.locator("#lang").select_option("ar")
+    expect(ash.locator("html")).to_have_attribute("dir", "rtl")
+    expect(line.first).to_contain_text("انضم Blue Lake")
+    expect(message(ash, "Hello everyone").locator(".msg-more")).to_contain_text("تفاعل")
+    ash.locator("#lang").select_option("en")
+    expect(line.first).to_contain_text("Blue Lake joined")
+
+    page = people.page()
+    page.goto(f"{demo.meeting_url}?lang=ar")
+    title = page.locator("#join-title")
+    expect(title).not_to_be_empty()
+    edges = title.evaluate(TEXT_EDGES)
+    assert edges["right"] < 2 < edges["left"], f"the title sits on the right: {edges}"
