@@ -41,7 +41,8 @@ export function messageControls(conversation, entry) {
     h("span", { class: "msg-more-dots", "aria-hidden": "true", text: "⋯" }),
     h("span", { text: t("message.menu") }),
   );
-  const chips = h("div", { class: "react-chips" });
+  // Counts changing are not news for the log's live region; the chips are read on demand.
+  const chips = h("div", { class: "react-chips", "aria-live": "off" });
   fillChips(conversation, entry, chips);
   return { more, chips };
 }
@@ -141,7 +142,12 @@ function openMenu(conversation, entry, opener) {
   }
   const menu = h(
     "div",
-    { class: "msg-menu", role: "menu", "aria-label": t("message.menu_label", { name: data.pseudonym }) },
+    {
+      class: "msg-menu",
+      role: "menu",
+      "aria-live": "off", // focus announces it; the log's live region must not
+      "aria-label": t("message.menu_label", { name: data.pseudonym }),
+    },
     h("div", { class: "menu-reactions", role: "group", "aria-label": t("message.react_group") }, ...items),
     ...extra,
   );
@@ -201,7 +207,7 @@ export function openReport(conversation, entry, opener) {
   const back = () => conversation.focusEntry(entry, opener);
   const form = h(
     "form",
-    { class: "report-form" },
+    { class: "report-form", "aria-live": "off" },
     h("label", { for: id, text: t("report.label") }),
     select,
     h("button", { type: "submit", class: "secondary", text: t("report.send") }),
