@@ -9,7 +9,7 @@ import { formatTime } from "./time.js";
 import { REPORT_REASONS } from "./conversation.js";
 import { removePerson } from "./people-panel.js";
 
-const TOAST_MS = 10000;
+const TOAST_MS = 8000;
 
 export class AlertsPanel {
   constructor(root, view) {
@@ -48,15 +48,17 @@ export class AlertsPanel {
       case "knock":
         if (replay || this.lobby.has(event.participant_id)) break;
         this.lobby.set(event.participant_id, event.pseudonym);
-        this.notify(t("toast.knock", { name: event.pseudonym }));
+        this.notify(t("toast.knock", { name: event.pseudonym }), `knock:${event.participant_id}`);
         break;
       case "joined":
         this.lobby.delete(event.participant.id);
+        this.dropToast(`knock:${event.participant.id}`);
         break;
       case "left":
       case "admitted":
       case "denied":
         this.lobby.delete(event.participant_id);
+        this.dropToast(`knock:${event.participant_id}`);
         break;
       case "report":
       case "help_requested": {
@@ -64,7 +66,7 @@ export class AlertsPanel {
         if (this.alerts.some((a) => a.seq === event.seq && a.type === event.type)) break;
         this.alerts.unshift({ ...event });
         const name = event.type === "report" ? this.author(event).name : event.pseudonym;
-        this.notify(t(event.type === "report" ? "toast.report" : "toast.help", { name }));
+        this.notify(t(event.type === "report" ? "toast.report" : "toast.help", { name }), `${event.type}:${event.seq}`);
         break;
       }
       case "report_updated": {
@@ -157,8 +159,16 @@ export class AlertsPanel {
     };
   }
 
+  /** Takes away the toast of something already dealt with. */
+  dropToast(key) {
+    for (const item of this.el.toasts.querySelectorAll(".toast")) {
+      if (item.dataset.key === key) item.remove();
+    }
+  }
+
   dismiss(alert) {
     this.alerts = this.alerts.filter((a) => a !== alert);
+    this.dropToast(`${alert.type}:${alert.seq}`);
     this.render();
     this.el.alerts.focus();
   }
@@ -231,13 +241,13 @@ export class AlertsPanel {
 
   // Arrivals ---------------------------------------------------------------
 
-  notify(text) {
-    this.toast(text);
+  notify(text, key) {
+    this.toast(text, key);
     if (this.el.sound.checked) this.beep();
   }
 
-  toast(text) {
-    const item = h("div", { class: "toast" });
+  toast(text, key) {
+    const item = h("div", { class: "toast", dataset: { key } });
     const close = () => item.remove();
     item.append(
       h("p", { dir: "auto", text }),

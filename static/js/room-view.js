@@ -30,6 +30,7 @@ const ERROR_KEYS = new Set([
   "pseudonym_invalid",
 ]);
 const ERROR_MS = 12000;
+const HELP_STATUS_MS = 15000;
 
 /** A polite sentence for an error code (the server's own message as a last resort). */
 export function errorText(code, message) {
@@ -77,7 +78,6 @@ export class RoomView {
       helpNote: $("#help-note", dialog),
       helpResources: $("#help-resources", dialog),
       resources: $("#resources", root),
-      helpHint: $("#help-panel", root),
     };
     this.conversation = new Conversation(this.el.log, this);
     this.floorLine = new FloorLine(root, this);
@@ -128,7 +128,7 @@ export class RoomView {
       if (ok) {
         el.helpNote.value = "";
         el.helpDialog.close();
-        el.helpStatus.textContent = t("help.sent");
+        this.helpSent();
         el.helpOpen.focus();
       }
     });
@@ -180,6 +180,16 @@ export class RoomView {
     if (!text || this.el.say.disabled) return;
     const ok = await this.run("say", { text });
     if (ok && this.el.say.value.trim() === text) this.el.say.value = "";
+  }
+
+  /** "The facilitators have been told", for a while: the action row stays one line. */
+  helpSent() {
+    const status = this.el.helpStatus;
+    status.textContent = t("help.sent");
+    window.clearTimeout(this.helpTimer);
+    this.helpTimer = window.setTimeout(() => {
+      status.textContent = "";
+    }, HELP_STATUS_MS);
   }
 
   /** On a phone, switches the middle region to a pane (chat, alerts, hands, people, support). */
@@ -320,7 +330,7 @@ export class RoomView {
         this.conversation.system(t("room.round_ended"), event);
         break;
       case "help_requested":
-        if (event.participant_id === this.you?.id) this.el.helpStatus.textContent = t("help.sent");
+        if (event.participant_id === this.you?.id && !replay) this.helpSent();
         break;
       case "resources_changed":
         if (!replay) {
@@ -395,7 +405,6 @@ export class RoomView {
     const position = this.queue.indexOf(this.you.id);
     show(el.hand, !facilitator && !(mine && position < 0)); // the speaker needs room for I'm done
     show(el.helpOpen, !facilitator);
-    show(el.helpHint, !facilitator);
     show(el.yieldBtn, mine);
     show(el.passBtn, mine && Boolean(this.round));
     el.hand.textContent = position >= 0 ? t("hand.lower") : t("hand.raise");

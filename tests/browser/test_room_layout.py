@@ -200,6 +200,7 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         expect(menu.get_by_role("menuitem").first).to_be_focused()
         host.keyboard.press("ArrowDown")
         expect(menu.get_by_role("menuitem", name="Mute Quiet Member B")).to_be_focused()
+        shot(host, "room-person-menu")
         host.keyboard.press("Escape")
         expect(menu).to_have_count(0)
         expect(trigger).to_be_focused()
@@ -209,7 +210,9 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         assert others[1].id
 
 
-def test_share_time_warnings_come_once_and_colour_the_line(demo: Demo, people: People) -> None:
+def test_share_time_warnings_come_once_and_colour_the_line(
+    demo: Demo, people: People, shot: Shot
+) -> None:
     """A three-minute share: at one minute left the line turns amber and says so in a
     polite status; at 30 s it turns red; "+2 min" takes the warning away again."""
     host = people.page(**LAPTOP)
@@ -230,6 +233,7 @@ def test_share_time_warnings_come_once_and_colour_the_line(demo: Demo, people: P
     expect(line).to_have_attribute("data-level", "warn")
     expect(warning).to_have_text("One minute left")
     in_view(ash, "#floor-warning")
+    shot(ash, "room-phone-warning", full_page=False)
     ash.clock.fast_forward("00:31")
     expect(line).to_have_attribute("data-level", "last")
     expect(warning).to_have_text("30 seconds left")
@@ -237,3 +241,57 @@ def test_share_time_warnings_come_once_and_colour_the_line(demo: Demo, people: P
     expect(line).to_have_attribute("data-level", "normal")
     expect(warning).to_be_hidden()
     expect(ash.locator("#floor-timer")).to_have_text(re.compile(r"^[34]:\d\d left$"))
+
+
+def test_on_a_phone_tabs_switch_the_middle_and_the_composer_stays(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """At 390x844 a facilitator's alerts tab counts a help request, its toast is on
+    screen and "Show" opens the alerts; arrow keys move between tabs; an attendee's
+    support tab lists the crisis line first; the composer never leaves the screen."""
+    host = people.page(**PHONE)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+    ash = people.page(**PHONE)
+    join(ash, demo.meeting_url, "Ash Tree")
+    header = host.locator(".room-head").bounding_box()
+    assert header is not None and header["height"] < 56, "the room's header does not wrap"
+    expect(host.get_by_role("tab", name="Chat")).to_have_attribute("aria-selected", "true")
+
+    ash.locator("#help-open").click()
+    ash.locator("#help-note").fill("Could someone check in with me")
+    ash.get_by_role("button", name="Tell the facilitators").click()
+    expect(ash.locator("#help-status")).to_contain_text("The facilitators have been told")
+    in_view(ash, "#say")
+    expect(host.locator("#tab-alerts-count")).to_have_text("1")
+    in_view(host, "#tab-alerts")
+    toast = host.locator("#toasts .toast", has_text="Ash Tree asked for help")
+    in_view(host, "#toasts .toast")
+    shot(host, "room-phone-facilitator-toast", full_page=False)
+    toast.get_by_role("button", name="Show").click()
+    expect(host.get_by_role("tab", name="Alerts")).to_have_attribute("aria-selected", "true")
+    expect(host.locator("#alerts li.help")).to_be_visible()
+    expect(host.locator("#messages")).to_be_hidden()
+    in_view(host, "#say")
+    page_does_not_scroll(host)
+
+    host.get_by_role("tab", name="Alerts").focus()
+    host.keyboard.press("ArrowRight")
+    hands = host.get_by_role("tab", name="Hands")
+    expect(hands).to_be_focused()
+    expect(hands).to_have_attribute("aria-selected", "true")
+    expect(host.get_by_role("tabpanel")).to_have_attribute("id", "pane-hands")
+
+    ash.locator("#hand").click()
+    expect(host.locator("#tab-hands-count")).to_have_text("1")
+    host.locator("#queue").get_by_role("button", name="Give floor to Ash Tree").click()
+    expect(ash.locator("#floor-text")).to_have_text("You have the floor")
+    speaker_has_everything(ash)
+
+    ash.get_by_role("tab", name="Support").click()
+    expect(ash.locator("#resources li").first).to_contain_text("Crisis line")
+    expect(ash.locator("#resources li").first).to_be_visible()
+    in_view(ash, "#say")
+    in_view(ash, "#yield")
+    shot(ash, "room-phone-support", full_page=False)
+    page_does_not_scroll(ash)
