@@ -295,3 +295,34 @@ def test_on_a_phone_tabs_switch_the_middle_and_the_composer_stays(
     in_view(ash, "#yield")
     shot(ash, "room-phone-support", full_page=False)
     page_does_not_scroll(ash)
+
+
+TEXT_EDGES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  const box = el.getBoundingClientRect();
+  return {textLeft: text.left, textRight: text.right, boxLeft: box.left, boxRight: box.right};
+}"""
+
+
+def test_titles_sit_at_the_start_of_a_right_to_left_room(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """In Arabic the room's English title, the pane titles and the floor line start on
+    the right, though the title itself reads left to right (dir=auto)."""
+    page = people.page(**PHONE)
+    page.goto(f"{demo.url}/?lang=ar")
+    join(page, demo.meeting_url, "نسيم هادئ")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    title = page.locator("#room-title")
+    assert title.evaluate("el => getComputedStyle(el).direction") == "ltr"  # "Demo meeting"
+    edges = title.evaluate(TEXT_EDGES)
+    assert edges["boxRight"] - edges["textRight"] < 2, edges
+    page.get_by_role("tab", name="الأيدي").click()
+    heading = page.locator("#queue-title")
+    edges = heading.evaluate(TEXT_EDGES)
+    assert edges["boxRight"] - edges["textRight"] < 16, edges
+    in_view(page, "#say")
+    page_does_not_scroll(page)
+    shot(page, "room-arabic-phone", full_page=False)
