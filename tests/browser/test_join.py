@@ -5,49 +5,17 @@ console shows facilitators only what they may do."""
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.api_steps import new_group, organiser, schedule
 from tests.browser.conftest import Demo, People
 from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 ARABIC = re.compile(r"^[\u0600-\u06FF]+ [\u0600-\u06FF]+$")
-
-
-@contextmanager
-def organiser(demo: Demo) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=demo.url) as api:
-        login = dict(zip(("username", "password"), demo.organiser, strict=True))
-        api.post("/api/auth/login", json=login).raise_for_status()
-        yield api
-
-
-def schedule(api: httpx.Client, group_id: str, starts: datetime) -> str:
-    body = {
-        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "timezone": "UTC",
-        "duration_minutes": 60,
-    }
-    created: Any = api.post(f"/api/groups/{group_id}/meetings", json=body)
-    created.raise_for_status()
-    data = created.json()
-    meeting: dict[str, Any] = data[0] if isinstance(data, list) else data
-    return str(meeting["id"])
-
-
-def new_group(api: httpx.Client, **fields: Any) -> str:
-    body = {"name": f"Circle {secrets.token_hex(3)}", **fields}
-    response = api.post("/api/groups", json=body)
-    response.raise_for_status()
-    return str(response.json()["id"])
 
 
 def test_join_is_offered_only_once_the_room_opens(demo: Demo, people: People) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.api_steps import new_group, organiser, schedule
 from tests.browser.conftest import Demo, People
 from tests.browser.steps import join, message, participant, say, sign_in
 
@@ -57,9 +59,9 @@ def test_a_reload_resumes_the_same_participant_with_hand_place_and_floor(
     reload keeps it. The token is in sessionStorage only, never in localStorage or
     the address bar."""
     host = people.page()
+    seen = Frames(host)
     sign_in(host, demo.url, *demo.facilitator)
     join(host, demo.meeting_url, "Host Rowan", facilitator=True)
-    seen = Frames(host)
 
     ash = people.page()
     ash_frames = Frames(ash)
@@ -83,6 +85,7 @@ def test_a_reload_resumes_the_same_participant_with_hand_place_and_floor(
     assert first["resume_token"] not in local, "the token never goes to localStorage"
 
     joined_before = len(seen.of("joined"))
+    assert [f["participant"]["pseudonym"] for f in seen.of("joined")] == ["Ash Tree", "Blue Lake"]
     ash.reload()
     expect(ash.locator("#room-view")).to_be_visible()
     expect(ash.locator("#conn-status")).to_have_attribute("data-status", "in")
@@ -179,3 +182,48 @@ def test_a_duplicated_tab_does_not_take_over_the_original(demo: Demo, people: Pe
     expect(page.locator("#conn-status")).to_have_attribute("data-status", "in")
     say(page, "The original is still here")
     expect(message(page, "The original is still here")).to_have_count(1)
+
+
+def test_a_reload_in_the_waiting_room_and_as_facilitator_keeps_the_place(
+    demo: Demo, people: People
+) -> None:
+    """Someone waiting in the lobby reloads: still waiting, under the same name, and the
+    facilitator still has one knock, not two; admitted, they are in. A facilitator who
+    reloads comes back as the facilitator, with the waiting room as it was."""
+    with organiser(demo) as api:
+        group_id = new_group(api, lobby=True)
+        api.put(f"/api/groups/{group_id}/facilitators/{demo.facilitator[0]}", json={})
+        meeting_id = schedule(api, group_id, datetime.now(UTC))
+    url = f"{demo.url}/m/{meeting_id}"
+    host = people.page()
+    seen = Frames(host)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, url, "Host Rowan", facilitator=True)
+
+    guest = people.page()
+    guest.goto(url)
+    guest.locator("#pseudonym").fill("Late Comer")
+    guest.locator("#join-button").click()
+    expect(guest.locator("#waiting-view")).to_be_visible()
+    expect(guest.locator("#waiting-name")).to_contain_text("Late Comer")
+    expect(host.get_by_role("button", name="Admit Late Comer")).to_have_count(1)
+    knocks = len(seen.of("knock"))
+    assert knocks == 1
+    guest.reload()
+    expect(guest.locator("#waiting-view")).to_be_visible()
+    expect(guest.locator("#waiting-name")).to_contain_text("Late Comer")
+    expect(guest.locator("#join-view")).to_be_hidden()
+
+    host.reload()
+    expect(host.locator("#room-view")).to_be_visible()
+    expect(host.locator("#you-name")).to_have_text("Host Rowan")
+    expect(host.locator("#facilitator-panel")).to_be_visible()
+    welcome = seen.of("welcome")[-1]
+    assert welcome["resumed"] is True and welcome["you"]["role"] == "facilitator"
+    assert [p["pseudonym"] for p in welcome["state"]["lobby"]] == ["Late Comer"]
+    # The resume replays the knock it saw (same seq); the guest's reload made no new one.
+    assert len({f["seq"] for f in seen.of("knock")}) == knocks, "no second knock"
+    expect(host.get_by_role("button", name="Admit Late Comer")).to_have_count(1)
+    host.get_by_role("button", name="Admit Late Comer").click()
+    expect(guest.locator("#room-view")).to_be_visible()
+    expect(guest.locator("#you-name")).to_have_text("Late Comer")
