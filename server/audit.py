@@ -26,6 +26,7 @@ AUDITED: dict[type, str] = {
     protocol.Deny: "deny",
     protocol.Grant: "grant",
     protocol.Revoke: "revoke",
+    protocol.ExtendFloor: "extend_floor",
     protocol.SettingsChange: "settings",
     protocol.End: "end",
 }
@@ -38,6 +39,8 @@ def audit_row(
     if action is None:
         return None
     target_id = getattr(command, "participant_id", None)
+    if isinstance(command, protocol.ExtendFloor):
+        target_id = room.floor.participant_id if room.floor is not None else None
     if isinstance(command, protocol.Delete):
         message = room.messages.get(command.message_id)
         target_id = message.participant_id if message is not None else None
