@@ -273,6 +273,10 @@ class RandomMeeting(RuleBasedStateMachine):
     def revoke(self, n: int, as_host: bool) -> None:
         self.facilitate(n, as_host, p.Revoke())
 
+    @rule(n=IDS, seconds=st.sampled_from([1, 60, 120, 600]), as_host=st.booleans())
+    def extend_floor(self, n: int, seconds: int, as_host: bool) -> None:
+        self.facilitate(n, as_host, p.ExtendFloor(seconds=seconds))
+
     @rule(n=IDS, start=st.booleans(), as_host=st.booleans())
     def round_(self, n: int, start: bool, as_host: bool) -> None:
         self.facilitate(n, as_host, p.StartRound() if start else p.EndRound())
@@ -388,6 +392,11 @@ class RandomMeeting(RuleBasedStateMachine):
     def the_departed_are_freed_by_the_next_entry(self) -> None:
         gone = {x.id for x in self.room.participants.values() if x.status == "gone"}
         assert gone <= set(self.room.departed)
+
+    @invariant()
+    def nobody_has_a_negative_share_count(self) -> None:
+        for person in self.room.participants.values():
+            assert person.shares >= 0
 
     @invariant()
     def round_is_sane(self) -> None:
