@@ -12,10 +12,10 @@
 // accepted; when it is exactly what the event's usual key says, the key is kept.
 
 import { h } from "./dom.js";
-import { getLang, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { closeMenu, fillChips, messageControls, REACTIONS } from "./message-menu.js";
 import { keepReactions, ownReactions } from "./session.js";
-import { STRINGS } from "./strings.js";
+import { lineOf } from "./system-lines.js";
 import { formatTime } from "./time.js";
 
 export { REPORT_REASONS } from "./message-menu.js";
@@ -113,7 +113,8 @@ export class Conversation {
   /** A short line: system({key, params}, event), or system(text, event). */
   system(what, event) {
     this.rememberNames();
-    const line = typeof what === "string" ? this.keyOf(what, event) : { ...what };
+    const name = (id) => this.names.get(id) || this.room.nameOf?.(id) || t("room.someone");
+    const line = typeof what === "string" ? lineOf(what, event, name) : { ...what };
     const span = h("span", { text: line.key ? t(line.key, line.params) : line.text });
     this.lines.push({ span, ...line });
     this.append(
@@ -124,49 +125,6 @@ export class Conversation {
         event && event.at ? h("time", { datetime: event.at, text: formatTime(event.at) }) : null,
       ),
     );
-  }
-
-  /** A line as key + params when `text` is what that key says now, else as text. */
-  keyOf(text, event) {
-    for (const line of this.candidates(event)) {
-      if (t(line.key, line.params) === text) return line;
-    }
-    if (!event) {
-      const table = STRINGS[getLang()] || {};
-      const key = Object.keys(table).find((k) => table[k] === text);
-      if (key) return { key, params: {} };
-    }
-    return { text };
-  }
-
-  candidates(event) {
-    if (!event) return [];
-    const name = (id) => this.names.get(id) || this.room.nameOf?.(id) || t("room.someone");
-    const pid = event.participant_id;
-    const about = { name: name(pid) };
-    switch (event.type) {
-      case "joined":
-        return [{ key: "room.joined", params: { name: event.participant?.pseudonym } }];
-      case "left":
-        return [{ key: `room.left_${event.reason || "left"}`, params: about }];
-      case "floor_granted":
-        return [{ key: "room.floor_granted", params: about }];
-      case "floor_extended":
-        return [
-          { key: "room.you_extended", params: about },
-          { key: "room.floor_extended", params: about },
-        ];
-      case "floor_released":
-        return [{ key: `room.floor_${event.reason || "yielded"}`, params: about }];
-      case "muted":
-      case "unmuted":
-        return [
-          { key: `room.you_${event.type}`, params: about },
-          { key: `room.${event.type}`, params: about },
-        ];
-      default:
-        return [{ key: `room.${event.type}`, params: about }];
-    }
   }
 
   /** Every system line and message label again, in the language now chosen. */
