@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -129,10 +130,13 @@ def check_a11y(page: Any, state: str) -> None:
             unavailable(unavailable_reason())
         MISSED.append(state)
         return
+    started = time.monotonic()
     found = violations(page)
     if LOG:
+        took = round(time.monotonic() - started, 3)
+        line = {"state": state, "url": page.url, "seconds": took, "violations": found}
         with open(LOG, "a") as log:
-            log.write(json.dumps({"state": state, "url": page.url, "violations": found}) + "\n")
+            log.write(json.dumps(line) + "\n")
     bad = serious(found)
     if bad:
         pytest.fail(describe(state, bad), pytrace=False)
