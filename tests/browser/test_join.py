@@ -11,14 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.api_steps import new_group, organiser, schedule
-from tests.browser.conftest import Demo, People
+from tests.browser.conftest import Demo, People, Shot
 from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 ARABIC = re.compile(r"^[\u0600-\u06FF]+ [\u0600-\u06FF]+$")
 
 
-def test_join_is_offered_only_once_the_room_opens(demo: Demo, people: People) -> None:
+def test_join_is_offered_only_once_the_room_opens(demo: Demo, people: People, shot: Shot) -> None:
     """A meeting three hours away: the page says when the room opens (relative and in
     local time) and its Join button is disabled, with the reason beside it."""
     with organiser(demo) as api:
@@ -41,6 +41,7 @@ def test_join_is_offered_only_once_the_room_opens(demo: Demo, people: People) ->
     expect(page.locator("#join-button")).to_have_accessible_description(
         re.compile("when the room opens")
     )
+    shot(page, "join-not-open-yet")
     # The name can still be chosen meanwhile.
     page.locator("#suggest").click()
     expect(page.locator("#pseudonym")).not_to_have_value("")
@@ -53,7 +54,7 @@ def test_join_is_offered_only_once_the_room_opens(demo: Demo, people: People) ->
 
 
 def test_an_arabic_room_suggests_arabic_names_and_the_waiting_room_shows_support(
-    demo: Demo, people: People
+    demo: Demo, people: People, shot: Shot
 ) -> None:
     """An Arabic group with a waiting room: "Suggest a name" gives an Arabic name even
     on the English page, and whoever waits sees the group's guidelines and the
@@ -80,12 +81,13 @@ def test_an_arabic_room_suggests_arabic_names_and_the_waiting_room_shows_support
     expect(support.first).to_contain_text("Night line")
     expect(support.first.locator(".badge.crisis")).to_be_visible()
     expect(support.last).to_contain_text("Reading list")
+    shot(page, "waiting-room-support")
     name = page.locator("#waiting-name").inner_text()
     assert re.search(r"[\u0600-\u06FF]", name), name
 
 
 def test_the_console_shows_facilitators_no_organiser_only_buttons(
-    demo: Demo, people: People
+    demo: Demo, people: People, shot: Shot
 ) -> None:
     """A facilitator reads their group's meetings, facilitators, invites and resources,
     but gets no Delete / Remove / Revoke / Edit button that the server would refuse
@@ -102,6 +104,7 @@ def test_the_console_shows_facilitators_no_organiser_only_buttons(
         expect(page.locator(f"{area} button")).to_have_count(0)
     for control in ("#edit-group", "#new-group", "#meeting-form", "#invite-form"):
         expect(page.locator(control)).to_be_hidden()
+    shot(page, "console-facilitator")
 
     boss = people.page()
     sign_in(boss, demo.url, *demo.organiser)

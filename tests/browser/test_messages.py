@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Demo, People
+from tests.browser.conftest import Demo, People, Shot
 from tests.browser.message_steps import chip, open_menu, react
 from tests.browser.steps import join, message, say
 
@@ -38,7 +38,7 @@ def tabs_to(page: Any, selector: str, limit: int = 40) -> int:
 
 
 def test_reactions_and_report_sit_behind_one_control_and_your_reaction_toggles(
-    demo: Demo, people: People
+    demo: Demo, people: People, shot: Shot
 ) -> None:
     """No row of reaction buttons: one "React" control per message. Reacting shows a
     "❤️ 1" chip to everyone, pressed for you only; the chip (or the menu again) takes
@@ -69,6 +69,7 @@ def test_reactions_and_report_sit_behind_one_control_and_your_reaction_toggles(
         "aria-checked", "false"
     )
     expect(menu.get_by_role("menuitem", name="Report")).to_be_visible()
+    shot(lake, "message-menu-open")
     lake.keyboard.press("Escape")
     expect(menu).to_have_count(0)
 
@@ -79,6 +80,7 @@ def test_reactions_and_report_sit_behind_one_control_and_your_reaction_toggles(
     expect(chip(theirs, "❤️")).to_have_text("❤️ 1")
     expect(chip(mine, "❤️")).to_have_attribute("aria-pressed", "false")
     expect(chip(theirs, "❤️")).to_have_attribute("aria-pressed", "true")
+    shot(ash, "message-reaction-chips")
     react(theirs, "React with love")
     expect(chip(mine, "❤️")).to_have_count(0)
     expect(chip(theirs, "❤️")).to_have_count(0)

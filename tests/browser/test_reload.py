@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.api_steps import new_group, organiser, schedule
-from tests.browser.conftest import Demo, People
+from tests.browser.conftest import Demo, People, Shot
 from tests.browser.steps import join, message, participant, say, sign_in
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def stored(page: Any, meeting_id: str) -> dict[str, Any] | None:
 
 
 def test_a_reload_resumes_the_same_participant_with_hand_place_and_floor(
-    demo: Demo, people: People
+    demo: Demo, people: People, shot: Shot
 ) -> None:
     """Join, raise a hand, reload: same id and pseudonym, still first in the queue, the
     conversation since joining back on the page; the facilitator saw no new `joined`
@@ -93,6 +93,7 @@ def test_a_reload_resumes_the_same_participant_with_hand_place_and_floor(
     expect(ash.locator("#queue-position")).to_have_text("You are 1st in line.")
     expect(ash.locator("#join-view")).to_be_hidden()
     expect(message(ash, "Said before the reload")).to_have_count(1)
+    shot(ash, "room-after-reload")
     again = ash_frames.of("welcome")[-1]
     assert again["resumed"] is True
     assert again["you"] == first["you"], "the same participant: id, pseudonym, role"
