@@ -5,7 +5,7 @@
 // page resumes with it instead of showing the join form.
 
 import { api, ApiError, clearErrors, currentUser, fieldError } from "../api.js";
-import { $, show } from "../dom.js";
+import { $, h, show } from "../dom.js";
 import { FacilitatorControls } from "../facilitator.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
@@ -266,7 +266,9 @@ function start(hello, session) {
   client.addEventListener("welcome", (e) => onWelcome(e.detail));
   client.addEventListener("waiting", (e) => {
     setBusy(false);
-    $("#waiting-name").textContent = t("waiting.name", { name: e.detail.you?.pseudonym || "" });
+    // The name in its own direction (an Arabic name in an English sentence, or the reverse).
+    const [before, after = ""] = t("waiting.name", { name: "\u0000" }).split("\u0000");
+    $("#waiting-name").replaceChildren(before, h("bdi", { text: e.detail.you?.pseudonym || "" }), after);
     showView("waiting-view");
   });
   client.addEventListener("joinerror", (e) => onJoinError(e.detail));
