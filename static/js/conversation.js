@@ -3,9 +3,9 @@
 // through textContent only, with dir="auto".
 //
 // Keyboard: the list is one Tab stop (roving tabindex on the messages). Up and Down
-// move between messages, Home and End to the first and last; Enter, Space or the
-// context-menu key opens the message's menu (message-menu.js); Escape closes it and
-// focus comes back to the message.
+// move between messages, Home and End to the first and last; Enter, Space, the
+// context-menu key or Shift+F10 opens the message's menu (message-menu.js); Escape
+// closes it and focus comes back to the message.
 //
 // System lines are kept as an i18n key and its params, so a language change
 // re-renders them: call system({key, params}, event). A plain string is still
@@ -78,7 +78,11 @@ export class Conversation {
     else if (event.key === "ArrowUp") next = list[Math.max(0, at - 1)];
     else if (event.key === "Home" && event.target === li) next = list[0];
     else if (event.key === "End" && event.target === li) next = list[list.length - 1];
-    else if (entry && event.target === li && ["Enter", " ", "ContextMenu"].includes(event.key)) {
+    else if (
+      entry &&
+      event.target === li &&
+      (["Enter", " ", "ContextMenu"].includes(event.key) || (event.key === "F10" && event.shiftKey))
+    ) {
       event.preventDefault();
       entry.more?.click();
       return;
@@ -237,6 +241,7 @@ export class Conversation {
   /** A new participant (a resume that came too late) has no reactions yet. */
   forgetOwnReactions() {
     this.mine = new Set();
+    if (this.meetingId()) keepReactions(this.meetingId(), this.mine);
     for (const entry of this.messages.values()) this.showReactions(entry);
   }
 
