@@ -12,6 +12,9 @@ export class PeoplePanel {
     this.el = el; // {participants, participantCount, queue, queueCount, queuePosition, tabHandsCount}
     this.view = view;
     this.openFor = null; // the participant whose menu is open
+    // One Tab stop per list; Up and Down (Home, End) move between its buttons.
+    this.peopleStop = roving(el.participants, ".menu-button");
+    this.queueStop = roving(el.queue, ".give-floor");
   }
 
   render() {
@@ -61,6 +64,7 @@ export class PeoplePanel {
         }),
       ),
     );
+    this.queueStop.refresh();
     const count = formatNumber(view.queue.length);
     for (const badge of [el.queueCount, el.tabHandsCount]) {
       badge.textContent = count;
@@ -113,6 +117,7 @@ export class PeoplePanel {
         ),
       ),
     );
+    this.peopleStop.refresh();
   }
 
   item(p) {
@@ -174,4 +179,32 @@ export async function removePerson(view, p) {
   if (await confirmDialog(t("confirm.remove", { name: p.pseudonym }), t("participant.remove"))) {
     view.run("remove", { participant_id: p.id });
   }
+}
+
+/** Roving tabindex over the buttons matching `selector` in `container`. */
+function roving(container, selector) {
+  let current = null; // the data-focus-key holding the Tab stop
+  const buttons = () => [...container.querySelectorAll(selector)];
+  const refresh = () => {
+    const all = buttons();
+    if (!all.some((b) => b.dataset.focusKey === current)) current = all[0]?.dataset.focusKey ?? null;
+    for (const b of all) b.tabIndex = b.dataset.focusKey === current ? 0 : -1;
+  };
+  container.addEventListener("focusin", (event) => {
+    const button = event.target.closest?.(selector);
+    if (button && container.contains(button)) {
+      current = button.dataset.focusKey;
+      refresh();
+    }
+  });
+  container.addEventListener("keydown", (event) => {
+    const all = buttons();
+    const at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[event.key];
+    if (to === undefined || to < 0 || to >= all.length) return;
+    event.preventDefault();
+    all[to].focus();
+  });
+  return { refresh };
 }

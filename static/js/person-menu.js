@@ -1,5 +1,6 @@
 // One button that opens a small menu of actions (role="menu"), keyboard operable:
-// Enter, Space or ArrowDown open it on the first item; arrows, Home and End move;
+// Enter or Space open it on the first item (Up and Down are the list's, moving
+// between people); inside, arrows, Home and End move;
 // Escape closes it and returns to the button; Tab or a click elsewhere closes it.
 // The owner keeps which menu is open across re-renders (`isOpen`, `setOpen`).
 
@@ -24,12 +25,6 @@ export function menu({ key, label, glyph = "⋯", items, isOpen, setOpen }) {
       "aria-label": label,
       "data-focus-key": `${key}:menu`,
       onclick: () => setOpen(!isOpen, isOpen ? "button" : "first"),
-      onkeydown: (event) => {
-        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-          event.preventDefault();
-          setOpen(true, event.key === "ArrowUp" ? "last" : "first");
-        }
-      },
     },
     h("span", { "aria-hidden": "true", text: glyph }),
   );

@@ -193,7 +193,14 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
 
         # The people menu: keyboard to open, arrows to move, Escape to close.
         trigger = host.get_by_role("button", name="Actions for Quiet Member B")
+        stops = host.locator("#participants .menu-button[tabindex='0']")
+        expect(stops).to_have_count(1)  # the list is one Tab stop; arrows move in it
         trigger.focus()
+        host.keyboard.press("ArrowDown")
+        expect(host.get_by_role("button", name="Actions for Quiet Member C")).to_be_focused()
+        host.keyboard.press("ArrowUp")
+        expect(trigger).to_be_focused()
+        expect(stops).to_have_count(1)
         host.keyboard.press("Enter")
         menu = host.get_by_role("menu", name="Actions for Quiet Member B")
         expect(menu).to_be_visible()
