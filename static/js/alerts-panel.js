@@ -31,6 +31,10 @@ export class AlertsPanel {
       toasts: $("#toasts", root),
     };
     this.el.admitAll.addEventListener("click", () => this.admitAll());
+    // Made on the click that switches sound on: browsers let audio start from a gesture.
+    this.el.sound.addEventListener("change", () => {
+      if (this.el.sound.checked) this.audioContext()?.resume?.();
+    });
     document.addEventListener("langchange", () => this.render());
   }
 
@@ -275,12 +279,16 @@ export class AlertsPanel {
   }
 
   /** A short soft tone (Web Audio), only when the facilitator switched sound on. */
+  audioContext() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!this.audio && Context) this.audio = new Context();
+    return this.audio;
+  }
+
   beep() {
     try {
-      const Context = window.AudioContext || window.webkitAudioContext;
-      if (!Context) return;
-      this.audio = this.audio || new Context();
-      const ctx = this.audio;
+      const ctx = this.audioContext();
+      if (!ctx) return;
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
       osc.type = "sine";
@@ -291,7 +299,7 @@ export class AlertsPanel {
       osc.connect(gain).connect(ctx.destination);
       osc.start();
       osc.stop(ctx.currentTime + 0.4);
-      this.beeps = (this.beeps || 0) + 1;
+      this.el.sound.dataset.beeps = String(Number(this.el.sound.dataset.beeps || 0) + 1);
     } catch {
       // No audio: the toast and the badge still tell.
     }

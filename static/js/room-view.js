@@ -367,6 +367,9 @@ export class RoomView {
     el.youName.textContent = this.you.pseudonym;
     el.youRole.textContent = t(`role.${this.you.role}`);
     this.renderResources();
+    for (const badge of el.log.querySelectorAll(".from-facilitator .msg-head .badge.role")) {
+      badge.textContent = t("role.facilitator");
+    }
     this.conversation.renderAllActions();
     this.renderState();
     if (this.client) this.onStatus(this.client.status);

@@ -160,6 +160,10 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         page_does_not_scroll(host)
 
         # A report names who wrote the message, and offers to mute them from there.
+        say(host, "A word from the facilitator")
+        expect(
+            ash.locator("#messages li.msg.from-facilitator", has_text="A word from")
+        ).to_contain_text("Facilitator")
         say(ash, "Something that upset someone")
         reported = host.locator("#messages li.msg", has_text="upset someone")
         message_id = reported.get_attribute("data-message-id")
@@ -177,6 +181,16 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         alert.get_by_role("button", name="Dismiss").click()
         host.locator("#alerts li.help").get_by_role("button", name="Dismiss").click()
         expect(host).to_have_title(title)
+
+        # Sound is off until switched on; then each arrival beeps once.
+        sound = host.get_by_label("Play a sound for new alerts")
+        expect(sound).not_to_be_checked()
+        expect(sound).not_to_have_attribute("data-beeps", re.compile("."))
+        sound.check()
+        others[4].send("help", note="")
+        expect(host.locator("#alert-count")).to_have_text("1")
+        expect(sound).to_have_attribute("data-beeps", "1")
+        host.locator("#alerts li.help").get_by_role("button", name="Dismiss").click()
 
         # Give the floor from the raised hand itself; add a minute.
         ash.locator("#hand").click()
