@@ -7,7 +7,6 @@ import contextlib
 import logging
 import secrets
 import time
-from collections import deque
 from typing import Literal
 
 from starlette.routing import BaseRoute, WebSocketRoute
@@ -25,13 +24,12 @@ from server.context import AppContext, ctx
 from server.db.availability import UNAVAILABLE_TYPES, database_unavailable
 from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
+from server.rate_limit import FLOOD_FACTOR, RateLimit
 from server.replica import Replica
 from server.security import hash_secret, origin_allowed
-from server.stalls import StallWatch
 
 log = logging.getLogger("hearth.ws")
 
-FLOOD_FACTOR = 5
 RETRYABLE: frozenset[protocol.ErrorCode] = frozenset(
     {"pseudonym_taken", "pseudonym_invalid", "resume_failed"}
 )
@@ -49,28 +47,6 @@ _REFUSAL_CLOSES: dict[protocol.ErrorCode, CloseCode] = {
 def refusal_close(code: protocol.ErrorCode) -> CloseCode:
     """The close that follows a refused hello (docs/protocol.md, "Joining")."""
     return _REFUSAL_CLOSES.get(code, CloseCode.FORBIDDEN)
-
-
-class RateLimit:
-    """A sliding window: over the limit, refuse; far over it, the caller closes.
-
-    Just after this process was stopped, the count is divided by what the client could
-    have sent meanwhile (server/stalls.py): frames queued while we slept are not a flood.
-    """
-
-    def __init__(self, limit: int, window: float, stalls: StallWatch | None = None) -> None:
-        self.limit = limit
-        self.window = window
-        self.stalls = stalls
-        self.times: deque[float] = deque()
-
-    def hit(self, now: float) -> float:
-        while self.times and now - self.times[0] > self.window:
-            self.times.popleft()
-        self.times.append(now)
-        if self.stalls is None:
-            return len(self.times)
-        return len(self.times) / self.stalls.allowance(now, self.window)
 
 
 async def _receive_text(websocket: WebSocket) -> str | bytes | None:
