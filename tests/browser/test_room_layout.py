@@ -4,6 +4,7 @@ arrive without scrolling."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from websockets.sync.client import ClientConnection, connect
 
@@ -20,6 +22,10 @@ from tests.browser.steps import join, say, sign_in
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+SETTLED = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight + 0.5;
+}"""
 
 
 class Raw:
@@ -30,7 +36,7 @@ class Raw:
         ws.send(json.dumps({"type": "hello", "pseudonym": pseudonym}))
         while True:
             frame = json.loads(ws.recv(timeout=10))
-            if frame["type"] == "welcome":
+            if frame["type"] in {"welcome", "waiting"}:
                 self.id: str = frame["you"]["id"]
                 return
             assert frame["type"] != "error", frame
@@ -56,9 +62,12 @@ def page_does_not_scroll(page: Any) -> None:
 
 
 def in_view(page: Any, selector: str) -> None:
-    """The element is visible and wholly inside the viewport, without scrolling."""
+    """The element is visible and wholly inside the viewport, without scrolling
+    (a smooth scroll the page started itself may settle first)."""
     locator = page.locator(selector)
     expect(locator).to_be_visible()
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(SETTLED, arg=selector, timeout=2000, polling=100)
     box = locator.bounding_box()
     view = page.viewport_size
     assert box is not None
@@ -347,3 +356,35 @@ def test_titles_sit_at_the_start_of_a_right_to_left_room(
     in_view(page, "#say")
     page_does_not_scroll(page)
     shot(page, "room-arabic-phone", full_page=False)
+
+
+def test_people_waiting_count_as_alerts_and_admit_all_lets_them_in(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """With the waiting room on, three knocks: each toasts, the alerts badge and the tab
+    title count them, and "Admit all" lets every one in."""
+    host = people.page(**LAPTOP, reduced_motion="reduce")
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+    title = host.title()
+    host.locator("summary", has_text="Room settings").click()
+    host.get_by_label("Waiting room: admit people one by one").check()
+    host.get_by_role("button", name="Save settings").click()
+    expect(host.locator("#settings-status")).to_have_text("Settings saved.")
+    with crowd(demo, ["Late Robin", "Late Wren", "Late Finch"]):
+        expect(host.locator("#lobby li.lobby-item")).to_have_count(3)
+        expect(host.locator("#toasts .toast", has_text="Late Finch is waiting")).to_be_visible()
+        expect(host.locator("#alert-count")).to_have_text("3")
+        expect(host).to_have_title(f"(3) {title}")
+        # The side panel was scrolled down to the settings; its bar still counts alerts.
+        in_view(host, "#tab-alerts")
+        expect(host.locator("#tab-alerts-count")).to_have_text("3")
+        host.locator("#tab-alerts").click()
+        in_view(host, "#admit-all")
+        shot(host, "room-facilitator-lobby")
+        host.get_by_role("button", name="Admit all").click()
+        expect(host.locator("#participant-count")).to_have_text("4")
+        expect(host.locator("#lobby li.lobby-item")).to_have_count(0)
+        expect(host.locator("#alert-count")).to_have_text("0")
+        expect(host).to_have_title(title)
+        expect(host.locator("#toasts .toast", has_text="is waiting")).to_have_count(0)
