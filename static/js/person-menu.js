@@ -63,7 +63,7 @@ export function menu({ key, label, glyph = "⋯", items, isOpen, setOpen }) {
     else if (event.key === "End") go(entries.length - 1);
     else if (event.key === "Escape") setOpen(false, "button");
     else if (event.key === "Tab") {
-      setOpen(false, null);
+      setOpen(false, "button"); // Tab then goes on from the menu's button
       return;
     } else return;
     event.preventDefault();

@@ -234,6 +234,11 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         host.keyboard.press("Escape")
         expect(menu).to_have_count(0)
         expect(trigger).to_be_focused()
+        host.keyboard.press("Space")
+        expect(menu).to_be_visible()
+        host.keyboard.press("Tab")  # leaves the menu closed, going on from its button
+        expect(menu).to_have_count(0)
+        assert host.evaluate("document.activeElement !== document.body")
         trigger.click()
         host.get_by_role("menuitem", name="Mute Quiet Member B").click()
         expect(host.locator("#participants li", has_text="Quiet Member B")).to_contain_text("muted")
