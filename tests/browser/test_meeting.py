@@ -86,8 +86,8 @@ def test_a_facilitated_meeting_from_start_to_end(demo: Demo, people: People, sho
     loved = message(ash, "finally asked").get_by_role("button", name="React with love, 1 so far")
     expect(loved.locator(".count")).to_have_text("1")
     shot(phone, "room-attendee-phone")
-    shot(lake, "room-attendee", main=True)
-    shot(host, "room-facilitator", main=True)
+    shot(lake, "meeting-attendee")
+    shot(host, "meeting-facilitator")
 
     # "I'm done", then the facilitator picks someone, then takes the floor back.
     ash.locator("#yield").click()
