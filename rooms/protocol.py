@@ -20,13 +20,14 @@ RequestId = Annotated[str, msgspec.Meta(max_length=64)]
 Pid = Annotated[str, msgspec.Meta(max_length=32)]
 Mid = Annotated[str, msgspec.Meta(max_length=32)]
 Note = Annotated[str, msgspec.Meta(max_length=500)]
+DEVICE = "^[A-Za-z0-9_-]+$"  # base64url, no padding
 
 ErrorCode = Literal[
     "bad_request", "too_large", "rate_limited", "not_allowed", "not_your_turn", "muted",
     "slow_mode", "no_such_participant", "no_such_message", "queue_empty", "invite_required",
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
-    "resume_failed", "hello_required", "unavailable",
+    "resume_failed", "hello_required", "unavailable", "banned",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
@@ -81,6 +82,9 @@ class Hello(_Frame, tag="hello"):
     invite: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     facilitator_token: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     resume: ResumeInfo | None = None
+    # What the browser derives from its own secret and the group (docs/protocol.md):
+    # never stored nor logged, only hashed again with a per-group key at admission.
+    device: Annotated[str, msgspec.Meta(min_length=16, max_length=64, pattern=DEVICE)] | None = None
     id: RequestId | None = None
 
 
@@ -257,7 +261,7 @@ class Open(_Frame, tag="open"):
 
 
 class Join(_Frame, tag="join"):
-    """Built by the server only: no client frame decodes to it. The last three fields
+    """Built by the server only: no client frame decodes to it. The last four fields
     are internal: `lobby_exempt` skips the lobby (facilitators, people let in before);
     `waiting` and `muted` bring back what a person was when the log lost the room's
     history, so that a rebuilt room neither admits its lobby nor unmutes anyone."""
@@ -270,6 +274,9 @@ class Join(_Frame, tag="join"):
     lobby_exempt: bool = False
     waiting: bool = False
     muted: bool = False
+    # The keyed hash of hello's `device` (server/security.py, never the value): what a
+    # removal keeps out (server/keep_outs.py).
+    device_hash: str | None = None
 
 
 class Resume(_Frame, tag="resume"):

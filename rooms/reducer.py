@@ -163,6 +163,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
         conn=command.conn,
         order=room.counter_participants,
         muted=command.muted and not facilitator,
+        device_hash=command.device_hash,
     )
     room.participants[person.id] = person
     if waiting:

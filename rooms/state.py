@@ -68,6 +68,8 @@ class Participant:
     help_at_ms: int | None = None
     report_times: list[int] = field(default_factory=list)
     hand_times: list[int] = field(default_factory=list)
+    # The keyed hash of the browser's device value (never the value), for a keep-out.
+    device_hash: str | None = None
 
     def public(self) -> dict[str, Any]:
         return {

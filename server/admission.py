@@ -18,6 +18,7 @@ from rooms import protocol
 from server.clock import utc_now
 from server.context import AppContext
 from server.db.invites import redeem_invite
+from server.db.keep_outs import kept_out
 from server.db.models import Group, GroupFacilitator, Meeting, User
 from server.db.resources import group_resources, room_resources
 from server.room_setup import RoomSetup, room_limits
@@ -30,6 +31,7 @@ class Admission:
     facilitator_name: str | None = None
     error: protocol.Err | None = None
     invite: str | None = None  # the code whose use was counted, to give back if unused
+    device_hash: str | None = None  # hello's device, hashed with the group's key
 
 
 def _refused(code: protocol.ErrorCode, message: str) -> Admission:
@@ -73,12 +75,18 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
         role: Literal["attendee", "facilitator"] = "attendee"
         facilitator_name = None
         redeemed = None
+        device_hash = None
+        if hello.device is not None:
+            assert app.signer is not None
+            device_hash = app.signer.device_hash(group.id, hello.device)
         if hello.facilitator_token is not None:
             assert app.signer is not None
             claim = app.signer.read_facilitator_token(hello.facilitator_token, meeting_id)
             if claim is None or not await _still_runs(session, claim.user_id, group.id):
                 return _refused("not_allowed", "That facilitator token is not valid here.")
             role, facilitator_name = "facilitator", claim.username
+        elif device_hash is not None and await kept_out(session, group.id, device_hash):
+            return _refused("banned", "This browser is kept out of this group for now.")
         elif hello.resume is None and group.visibility == "closed":
             if not hello.invite:
                 return _refused("invite_required", "This group is invite only.")
@@ -112,4 +120,5 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             role=role,
             facilitator_name=facilitator_name,
             invite=redeemed,
+            device_hash=device_hash,
         )

@@ -16,7 +16,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.address_limits import AddressGuard, AddressLimits
-from server.api import audit, auth, catalogue, facilitators, groups, invites, meetings, resources
+from server.api import (
+    audit,
+    auth,
+    catalogue,
+    facilitators,
+    groups,
+    invites,
+    keep_outs,
+    meetings,
+    resources,
+)
 from server.api.errors import ApiError, error_body
 from server.api.handlers import (
     api_error_handler,
@@ -76,6 +86,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *groups.routes,
         *facilitators.routes,
         *invites.routes,
+        *keep_outs.routes,
         *resources.routes,
         *meetings.routes,
         *audit.routes,

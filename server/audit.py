@@ -13,7 +13,8 @@ import logging
 from rooms import protocol
 from rooms.state import Room
 from server.context import AppContext
-from server.db.models import AuditEntry, Meeting, utcnow
+from server.db.keep_outs import keep_out
+from server.db.models import AuditEntry, Group, Meeting, utcnow
 
 log = logging.getLogger("hearth.audit")
 
@@ -69,3 +70,14 @@ async def record(app: AppContext, row: AuditEntry, ended: bool) -> None:
             await session.commit()
     except Exception as exc:  # the meeting goes on even if the audit cannot be written
         log.warning("could not write an audit row: %s", type(exc).__name__)
+
+
+async def record_keep_out(app: AppContext, group_id: str, device_hash: str) -> None:
+    """After a removal: keeps the removed browser out of the group for its keep_out_days."""
+    try:
+        async with app.session() as session:
+            group = await session.get(Group, group_id)
+            if group is not None:
+                await keep_out(session, group_id, device_hash, group.keep_out_days)
+    except Exception as exc:  # the meeting goes on even if the keep-out cannot be written
+        log.warning("could not write a keep-out: %s", type(exc).__name__)

@@ -33,6 +33,7 @@ class Connection:
     __slots__ = (
         "closing",
         "conn_id",
+        "device_hash",
         "last_seq",
         "meeting_id",
         "muted",
@@ -59,6 +60,7 @@ class Connection:
         self.resume_token = ""
         self.role: Literal["attendee", "facilitator"] = "attendee"
         self.token_hash = ""
+        self.device_hash: str | None = None
         self.pseudonym: str | None = None
         self.last_seq = 0
         self.closing = asyncio.Event()
@@ -82,6 +84,7 @@ class Connection:
             lobby_exempt=not self.waiting,
             waiting=self.waiting,
             muted=self.muted,
+            device_hash=self.device_hash,
         )
 
     def send(self, frame: str | tuple[str, ...]) -> bool:

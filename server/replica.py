@@ -177,10 +177,11 @@ class Replica:
         conn.participant_id = outcome.participant_id
         conn.waiting = outcome.waiting
         person = self.room.participants[outcome.participant_id]
-        conn.pseudonym, conn.role, conn.token_hash = (
+        conn.pseudonym, conn.role, conn.token_hash, conn.device_hash = (
             person.pseudonym,
             person.role,
             person.token_hash,
+            person.device_hash,
         )
         self.connections[conn.conn_id] = conn
         if outcome.waiting:

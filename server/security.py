@@ -118,6 +118,7 @@ class Signer:
 
     def __init__(self, secret_key: str) -> None:
         self._address_key = hashlib.sha256(b"hearth.address\0" + secret_key.encode()).digest()
+        self._keep_out_key = hashlib.sha256(b"hearth.keep_out\0" + secret_key.encode()).digest()
         self._sessions = URLSafeTimedSerializer(secret_key, salt="hearth.session")
         self._facilitator = URLSafeTimedSerializer(secret_key, salt="hearth.facilitator")
 
@@ -128,6 +129,13 @@ class Signer:
         hence rows that live only for the throttle's window)."""
         message = f"{scope}\0{_canonical_address(address)}".encode()
         return hmac.new(self._address_key, message, hashlib.sha256).hexdigest()[:32]
+
+    def device_hash(self, group_id: str, device: str) -> str:
+        """What a keep-out stores of hello's `device`: HMAC-SHA-256 with a per-group key,
+        itself an HMAC of the group id with a key derived from the secret key. The value
+        is never stored; a new secret key lifts every keep-out."""
+        group_key = hmac.new(self._keep_out_key, group_id.encode(), hashlib.sha256).digest()
+        return hmac.new(group_key, device.encode(), hashlib.sha256).hexdigest()
 
     def session_cookie(self, user_id: int, password_hash: str, epoch: int) -> str:
         """Signed (user, password fingerprint, session epoch): signing out bumps the

@@ -28,11 +28,13 @@ Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Capacity = Annotated[int, msgspec.Meta(ge=2, le=500)]
 ShareSeconds = Annotated[int, msgspec.Meta(ge=30, le=1800)]
+KeepOutDays = Annotated[int, msgspec.Meta(ge=0, le=90)]  # 0: a removal keeps nobody out
 Visibility = Literal["open", "closed"]
 
 _GROUP_FIELDS = (
     "name", "description", "guidelines", "topics", "language", "visibility", "listed",
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
+    "keep_out_days",
 )  # fmt: skip
 
 
@@ -51,6 +53,7 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
     late_joiners_see_history: bool = False
     share_seconds: ShareSeconds = 180
     crosstalk: bool = False
+    keep_out_days: KeepOutDays = 7
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -67,6 +70,7 @@ class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     late_joiners_see_history: bool | msgspec.UnsetType = msgspec.UNSET
     share_seconds: ShareSeconds | msgspec.UnsetType = msgspec.UNSET
     crosstalk: bool | msgspec.UnsetType = msgspec.UNSET
+    keep_out_days: KeepOutDays | msgspec.UnsetType = msgspec.UNSET
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:

@@ -102,6 +102,8 @@ class Group(Base):
     late_joiners_see_history: Mapped[bool] = mapped_column(Boolean, default=False)
     share_seconds: Mapped[int] = mapped_column(Integer, default=180)
     crosstalk: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How long a removal keeps the removed browser out of the group's meetings; 0: never.
+    keep_out_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -192,3 +194,21 @@ class LoginFailure(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class KeepOut(Base):
+    """A removed browser kept out of one group's meetings until `expires_at`.
+
+    `device_hash` is a keyed hash (HMAC-SHA-256 with a key derived from the server's
+    secret key and the group id) of the value the browser sends in hello, itself
+    derived from a browser secret and the group: never the value, and never the same
+    hash for one browser in two groups. Nothing else about the person is kept; expired
+    rows are deleted (server/keep_outs.py).
+    """
+
+    __tablename__ = "keep_outs"
+    __table_args__ = (Index("ix_keep_outs_group_device", "group_id", "device_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    device_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

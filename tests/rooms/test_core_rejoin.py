@@ -11,7 +11,8 @@ from tests.rooms.test_core_support import Meeting
 def _rejoin(meeting: Meeting, role: str, name: str, **was: bool) -> p.Ok:
     command = p.Join(
         conn=f"c-{name}", role=role, pseudonym=name, name_seed=1,  # type: ignore[arg-type]
-        token_hash=f"t-{name}", lobby_exempt=not was.get("waiting", False), **was,
+        token_hash=f"t-{name}", lobby_exempt=not was.get("waiting", False),
+        waiting=was.get("waiting", False), muted=was.get("muted", False),
     )  # fmt: skip
     outcome = meeting.system(command)
     assert isinstance(outcome, p.Ok), outcome

@@ -118,6 +118,8 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("POST", "/api/groups/{id}/invites"),
     ("GET", "/api/groups/{id}/invites"),
     ("DELETE", "/api/groups/{id}/invites/{code}"),
+    ("GET", "/api/groups/{id}/keep-outs"),
+    ("DELETE", "/api/groups/{id}/keep-outs"),
     ("POST", "/api/groups/{id}/resources"),
     ("GET", "/api/groups/{id}/resources"),
     ("DELETE", "/api/groups/{id}/resources/{rid}"),

@@ -28,6 +28,7 @@ FULL = {
     "late_joiners_see_history": True,
     "share_seconds": 240,
     "crosstalk": True,
+    "keep_out_days": 30,
 }
 
 
@@ -71,6 +72,7 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "late_joiners_see_history": False,
         "share_seconds": 180,
         "crosstalk": False,
+        "keep_out_days": 7,
     }
 
 
@@ -117,6 +119,9 @@ BAD_GROUPS: list[tuple[dict[str, Any], str]] = [
     ({"name": "x", "capacity": 10**30}, "capacity"),
     ({"name": "x", "share_seconds": 29}, "share_seconds"),
     ({"name": "x", "share_seconds": 1801}, "share_seconds"),
+    ({"name": "x", "keep_out_days": -1}, "keep_out_days"),
+    ({"name": "x", "keep_out_days": 91}, "keep_out_days"),
+    ({"name": "x", "keep_out_days": "7"}, "keep_out_days"),
     ({"name": "x", "lobby": 1}, "lobby"),
     ({"name": "x", "colour": "red"}, "colour"),
 ]
