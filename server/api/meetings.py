@@ -325,6 +325,7 @@ async def public_meeting(request: Request) -> Response:
             "visibility": group.visibility,
         }
         out["invite_required"] = group.visibility == "closed"
+        out["keep_out_days"] = group.keep_out_days
         out["resources"] = [
             {"title": r.title, "url": r.url, "kind": r.kind}
             for r in await group_resources(session, group.id)

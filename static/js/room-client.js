@@ -19,6 +19,7 @@
 
 const FATAL = new Set([
   "removed",
+  "banned",
   "denied",
   "meeting_ended",
   "meeting_not_found",
@@ -135,7 +136,7 @@ export class RoomClient extends EventTarget {
       return { type: "hello", resume: { token: this.resumeToken, last_seq: this.lastSeq } };
     }
     const frame = { type: "hello" };
-    for (const key of ["pseudonym", "invite", "facilitator_token"]) {
+    for (const key of ["pseudonym", "invite", "facilitator_token", "device"]) {
       if (this.hello[key]) frame[key] = this.hello[key];
     }
     return frame;

@@ -8,12 +8,13 @@ import { initPage } from "../shell.js";
 import * as facilitators from "./console/facilitators.js";
 import { labelEditor, loadGroups, renderDetail, renderGroupList, selectGroup, wireGroups } from "./console/groups.js";
 import * as invites from "./console/invites.js";
+import * as keepOuts from "./console/keep-outs.js";
 import * as meetings from "./console/meetings.js";
 import * as resources from "./console/resources.js";
 import { enc, say, state } from "./console/state.js";
 import { fillZones } from "./console/zones.js";
 
-const LISTS = [meetings, facilitators, invites, resources];
+const LISTS = [meetings, facilitators, invites, resources, keepOuts];
 
 initPage();
 wireGroups();

@@ -9,6 +9,7 @@ import { $, h, show } from "../dom.js";
 import { FacilitatorControls } from "../facilitator.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
+import { deviceFor } from "../device.js";
 import { RoomClient } from "../room-client.js";
 import { errorText, resourceItems, RoomView } from "../room-view.js";
 import { forget, keep, recall } from "../session.js";
@@ -25,6 +26,7 @@ const inviteInput = $("#invite");
 const pageStatus = $("#page-status");
 
 let meeting = null;
+let device = null; // this browser's value for this meeting's group (device.js)
 let client = null;
 const view = new RoomView($("#room-view"));
 let suggestion = "";
@@ -148,6 +150,7 @@ async function load() {
     return;
   }
   const groupId = meeting.group && meeting.group.id;
+  device = await deviceFor(groupId);
   const invite = fromLink || (groupId ? recallInvite(groupId) : "");
   if (invite) inviteInput.value = invite;
   renderJoin();
@@ -235,6 +238,7 @@ function setBusy(on, key = "status.joining") {
 
 function join(extra) {
   const hello = { ...extra };
+  if (device) hello.device = device;
   const pseudonym = pseudonymInput.value.trim();
   if (pseudonym) hello.pseudonym = pseudonym;
   const invite = inviteInput.value.trim();
@@ -249,7 +253,7 @@ function join(extra) {
 /** Comes back as the participant this tab was before the reload. */
 function resume(session) {
   setBusy(true, "status.rejoining");
-  start({}, session);
+  start(device ? { device } : {}, session);
 }
 
 function start(hello, session) {
@@ -344,7 +348,11 @@ function onFatal({ code, message }) {
     summary.focus();
     return;
   }
-  if (code === "removed") problem("problem.removed", t("problem.removed_text"));
+  const days = meeting?.keep_out_days || 0;
+  const kept = (key) => t(days === 1 ? `${key}_one` : key, { days });
+  if (code === "removed") {
+    problem("problem.removed", device && days ? kept("problem.removed_kept_text") : t("problem.removed_text"));
+  } else if (code === "banned") problem("problem.banned", kept("problem.banned_text"));
   else if (code === "denied") problem("problem.denied", t("problem.denied_text"));
   else if (code === "meeting_not_found") problem("problem.not_found", t("problem.not_found_text"));
   else problem("problem.load", errorText(code, message));

@@ -6,6 +6,7 @@ import { t } from "../../i18n.js";
 import { viewerZone } from "../../time.js";
 import * as facilitators from "./facilitators.js";
 import * as invites from "./invites.js";
+import * as keepOuts from "./keep-outs.js";
 import * as meetings from "./meetings.js";
 import * as resources from "./resources.js";
 import { enc, groupPath, say, state } from "./state.js";
@@ -68,6 +69,7 @@ function openEditor(mode) {
   el.listed.checked = g ? Boolean(g.listed) : true;
   el.capacity.value = g && g.capacity != null ? g.capacity : "";
   el.share_seconds.value = g && g.share_seconds != null ? g.share_seconds : "";
+  el.keep_out_days.value = g && g.keep_out_days != null ? g.keep_out_days : "";
   el.lobby.checked = Boolean(g && g.lobby);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
@@ -105,6 +107,7 @@ function groupBody() {
   if (guidelines || (state.current && state.current.guidelines)) body.guidelines = guidelines;
   if (el.capacity.value) body.capacity = Number(el.capacity.value);
   if (el.share_seconds.value) body.share_seconds = Number(el.share_seconds.value);
+  if (el.keep_out_days.value) body.keep_out_days = Number(el.keep_out_days.value);
   return body;
 }
 
@@ -141,7 +144,13 @@ export async function selectGroup(id, known) {
   show($("#group-detail"), true);
   show($("#console-empty"), false);
   show($("#new-invite"), false);
-  await Promise.all([meetings.load(), facilitators.load(), invites.load(), resources.load()]);
+  await Promise.all([
+    meetings.load(),
+    facilitators.load(),
+    invites.load(),
+    resources.load(),
+    keepOuts.load(),
+  ]);
 }
 
 export function wireGroups() {
