@@ -1,10 +1,13 @@
-"""What attendees write never reaches the database, files or logs; logs name no address."""
+"""What attendees write never reaches the database, files or logs; logs name no address;
+nor does the device value a browser sends (a keep-out keeps only a keyed hash of it)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import asyncpg
 import pytest
 
 from server.logs import redact
+from tests.devices import device
 from tests.service.conftest import DATABASE, Server, server_env
 from tests.service.rooms import create_meeting
 from tests.services import free_port
@@ -28,10 +32,15 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
     marker = f"marker{secrets.token_hex(8)}"
     letters = "abcdefghijklmnopqrstuvwxyz"
     names = [n + "".join(secrets.choice(letters) for _ in range(10)) for n in ("Amber", "Heron")]
+    devices: list[str] = []
     try:
         meeting = create_meeting(server)
+        devices = [device(secrets.token_bytes(32), meeting.group_id) for _ in range(2)]
         host = await meeting.facilitator()
-        amber = await meeting.join("amber", pseudonym=names[0])
+        amber = await meeting.join("amber", pseudonym=names[0], device=devices[0])
+        shade = await meeting.join("shade", device=devices[1])
+        assert (await host.command("remove", participant_id=shade.me))["type"] == "ack"
+        await kept_out(meeting.organiser, meeting.group_id)
         heron = await meeting.join("heron", pseudonym=names[1])
         said = await amber.command("say", text=f"my secret is {marker}")
         assert said["type"] == "ack"
@@ -46,24 +55,34 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
     finally:
         server.stop()
 
-    for needle in (marker, *names):  # no words, and no pseudonym (the audit has ordinals)
+    # No words, no pseudonym (the audit has ordinals), no device value (keep-outs hash it).
+    for needle in (marker, *names, *devices):
         for path in data.rglob("*"):
             if path.is_file():
                 assert needle.encode() not in path.read_bytes(), f"{path} holds {needle!r}"
     log = server.log()
     assert marker not in log
+    assert not any(value in log for value in devices)
     assert "GET /api/meetings" in log or "POST /api/groups" in log  # the log did run
     # The one address kept is the server's own, in uvicorn's startup line (finding 2).
     others = [line for line in log.splitlines() if "Uvicorn running on" not in line]
     assert not re.search(r"\b127\.0\.0\.1\b", "\n".join(others)), "the log names a client"
 
     dump, rows, ended = await database_contents(data, meeting.id)
-    assert marker not in dump and not any(name in dump for name in names)
+    assert marker not in dump and not any(name in dump for name in (*names, *devices))
     # The host joined first, Amber second: roles and ordinals, no names.
     assert ("delete", "facilitator", 1, "attendee", 2) in rows
     assert ("mute", "facilitator", 1, "attendee", 2) in rows
     assert ("end", "facilitator", 1, None, None) in rows
     assert ended is not None  # ended early: the catalogue and joins know
+
+
+async def kept_out(organiser: Any, group_id: str) -> None:
+    """Once the removal's keep-out is written (beside the room, by the worker)."""
+    deadline = time.monotonic() + 5
+    while organiser.get(f"/api/groups/{group_id}/keep-outs").json()["active"] != 1:
+        assert time.monotonic() < deadline, "no keep-out was recorded"
+        await asyncio.sleep(0.05)
 
 
 async def database_contents(data: Path, meeting_id: str) -> tuple[str, list[Any], Any]:

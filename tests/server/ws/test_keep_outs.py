@@ -7,9 +7,6 @@ of that, per group, with an expiry (docs/protocol.md, `hello.device`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,13 +15,8 @@ from typing import Any
 from sqlalchemy import update
 
 from server.db.models import KeepOut
+from tests.devices import device
 from tests.server.ws.inprocess import InProcessHearth, Meeting
-
-
-def device(browser_secret: bytes, group_id: str) -> str:
-    """What static/js/device.js sends for this browser in this group."""
-    digest = hmac.new(browser_secret, group_id.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def another_meeting(meeting: Meeting) -> Meeting:
