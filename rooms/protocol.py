@@ -264,7 +264,9 @@ class Join(_Frame, tag="join"):
     """Built by the server only: no client frame decodes to it. The last four fields
     are internal: `lobby_exempt` skips the lobby (facilitators, people let in before);
     `waiting` and `muted` bring back what a person was when the log lost the room's
-    history, so that a rebuilt room neither admits its lobby nor unmutes anyone."""
+    history, so that a rebuilt room neither admits its lobby nor unmutes anyone
+    (`waiting` also sends a newcomer through the lobby after a removal in the group,
+    server/admission.py)."""
 
     conn: str
     role: Literal["attendee", "facilitator"]

@@ -32,6 +32,7 @@ class Admission:
     error: protocol.Err | None = None
     invite: str | None = None  # the code whose use was counted, to give back if unused
     device_hash: str | None = None  # hello's device, hashed with the group's key
+    lobby: bool = False  # a removal happened lately: newcomers wait in the lobby
 
 
 def _refused(code: protocol.ErrorCode, message: str) -> Admission:
@@ -121,4 +122,5 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
             facilitator_name=facilitator_name,
             invite=redeemed,
             device_hash=device_hash,
+            lobby=group.lobby_until is not None and now < group.lobby_until,
         )

@@ -9,6 +9,7 @@ by participant id or token, nor anything anyone wrote.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from rooms import protocol
 from rooms.state import Room
@@ -72,12 +73,19 @@ async def record(app: AppContext, row: AuditEntry, ended: bool) -> None:
         log.warning("could not write an audit row: %s", type(exc).__name__)
 
 
-async def record_keep_out(app: AppContext, group_id: str, device_hash: str) -> None:
-    """After a removal: keeps the removed browser out of the group for its keep_out_days."""
+async def record_removal(app: AppContext, group_id: str, device_hash: str | None) -> None:
+    """After a removal: keeps the removed browser out of the group for its keep_out_days,
+    and sends every newcomer through the lobby for its lobby_after_removal_minutes."""
     try:
         async with app.session() as session:
             group = await session.get(Group, group_id)
-            if group is not None:
+            if group is None:
+                return
+            if group.lobby_after_removal_minutes > 0:
+                until = utcnow() + timedelta(minutes=group.lobby_after_removal_minutes)
+                group.lobby_until = max(until, group.lobby_until or until)
+                await session.commit()
+            if device_hash is not None:
                 await keep_out(session, group_id, device_hash, group.keep_out_days)
     except Exception as exc:  # the meeting goes on even if the keep-out cannot be written
         log.warning("could not write a keep-out: %s", type(exc).__name__)

@@ -17,7 +17,7 @@ from rooms.protocol import CloseCode
 from server import frames
 from server.address_limits import ADDRESS_KEY, AddressLimits
 from server.admission import Admission, admit
-from server.audit import audit_row, record, record_keep_out
+from server.audit import audit_row, record, record_removal
 from server.clock import now_ms
 from server.connection import Connection
 from server.context import AppContext, ctx
@@ -246,6 +246,7 @@ class _Session:
                 name_seed=secrets.randbits(32),
                 token_hash=hash_secret(token),
                 lobby_exempt=admission.role == "facilitator",
+                waiting=admission.lobby and admission.role != "facilitator",
                 device_hash=admission.device_hash,
             )
             last_seq = 0
@@ -340,7 +341,7 @@ class _Session:
         # Read before the command is applied: by the time it returns, a removed or denied
         # target may already have been freed from the room.
         row = audit_row(self.replica.room, self.meeting_id, pid, frame)
-        kept = _device_of(self.replica, frame)
+        removing, device_hash = _removal(self.replica, frame)
         try:
             outcome = await self.hub.submit(
                 self.replica, pid, frame, self.conn, request_id=request_id
@@ -356,9 +357,9 @@ class _Session:
             self.gone = True
         if row is not None:
             self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
-        if kept is not None and self.admission is not None and self.admission.setup is not None:
+        if removing and self.admission is not None and self.admission.setup is not None:
             group_id = self.admission.setup.group_id
-            self.hub.spawn(record_keep_out(self.app, group_id, kept), "keep-out")
+            self.hub.spawn(record_removal(self.app, group_id, device_hash), "keep-out")
 
     async def finish(self) -> None:
         if self.seated:
@@ -380,14 +381,15 @@ class _Session:
         await self.conn.finish()
 
 
-def _device_of(replica: Replica, frame: protocol.ClientFrame) -> str | None:
-    """The device hash of the person a `remove` names, read before it applies."""
+def _removal(replica: Replica, frame: protocol.ClientFrame) -> tuple[bool, str | None]:
+    """Whether `frame` removes an attendee, and their device hash, read before it applies
+    (by the time it has, the removed person may be freed from the room)."""
     if not isinstance(frame, protocol.Remove):
-        return None
+        return False, None
     target = replica.room.participants.get(frame.participant_id)
     if target is None or target.role == "facilitator":
-        return None
-    return target.device_hash
+        return False, None
+    return True, target.device_hash
 
 
 routes: list[BaseRoute] = [WebSocketRoute("/ws/meetings/{meeting_id}", endpoint)]

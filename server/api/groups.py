@@ -29,12 +29,13 @@ TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Capacity = Annotated[int, msgspec.Meta(ge=2, le=500)]
 ShareSeconds = Annotated[int, msgspec.Meta(ge=30, le=1800)]
 KeepOutDays = Annotated[int, msgspec.Meta(ge=0, le=90)]  # 0: a removal keeps nobody out
+LobbyMinutes = Annotated[int, msgspec.Meta(ge=0, le=1440)]  # 0: no lobby after a removal
 Visibility = Literal["open", "closed"]
 
 _GROUP_FIELDS = (
     "name", "description", "guidelines", "topics", "language", "visibility", "listed",
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
-    "keep_out_days",
+    "keep_out_days", "lobby_after_removal_minutes",
 )  # fmt: skip
 
 
@@ -54,6 +55,7 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
     share_seconds: ShareSeconds = 180
     crosstalk: bool = False
     keep_out_days: KeepOutDays = 7
+    lobby_after_removal_minutes: LobbyMinutes = 0
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -71,6 +73,7 @@ class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     share_seconds: ShareSeconds | msgspec.UnsetType = msgspec.UNSET
     crosstalk: bool | msgspec.UnsetType = msgspec.UNSET
     keep_out_days: KeepOutDays | msgspec.UnsetType = msgspec.UNSET
+    lobby_after_removal_minutes: LobbyMinutes | msgspec.UnsetType = msgspec.UNSET
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:

@@ -104,6 +104,10 @@ class Group(Base):
     crosstalk: Mapped[bool] = mapped_column(Boolean, default=False)
     # How long a removal keeps the removed browser out of the group's meetings; 0: never.
     keep_out_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    # After a removal, every newcomer to the group's meetings waits in the lobby for
+    # this long (0: off), until `lobby_until`.
+    lobby_after_removal_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lobby_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

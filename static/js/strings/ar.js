@@ -392,6 +392,7 @@ export default {
   "console.no_such_user": "لا يوجد حساب بهذا الاسم.",
   "console.remove": "أزِل",
   "console.invites": "الدعوات",
+  "group.lobby_after_removal": "غرفة انتظار للجميع بعد أي إخراج (بالدقائق، 0 لعدم التفعيل)",
   "group.keep_out_days": "إبعاد المتصفح بعد الإخراج (بالأيام، 0 لعدم الإبعاد)",
   "console.keep_outs": "المتصفحات المُبعدة بعد الإخراج",
   "keep_out.lift": "رفع كل حالات الإبعاد",

@@ -393,6 +393,7 @@ export default {
   "console.no_such_user": "There is no account with that username.",
   "console.remove": "Remove",
   "console.invites": "Invites",
+  "group.lobby_after_removal": "Waiting room for everyone after a removal (minutes, 0 for never)",
   "group.keep_out_days": "Keep a removed browser out (days, 0 for never)",
   "console.keep_outs": "Kept out after a removal",
   "keep_out.lift": "Lift all keep-outs",

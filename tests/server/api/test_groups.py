@@ -29,6 +29,7 @@ FULL = {
     "share_seconds": 240,
     "crosstalk": True,
     "keep_out_days": 30,
+    "lobby_after_removal_minutes": 20,
 }
 
 
@@ -73,6 +74,7 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "share_seconds": 180,
         "crosstalk": False,
         "keep_out_days": 7,
+        "lobby_after_removal_minutes": 0,
     }
 
 
@@ -122,6 +124,8 @@ BAD_GROUPS: list[tuple[dict[str, Any], str]] = [
     ({"name": "x", "keep_out_days": -1}, "keep_out_days"),
     ({"name": "x", "keep_out_days": 91}, "keep_out_days"),
     ({"name": "x", "keep_out_days": "7"}, "keep_out_days"),
+    ({"name": "x", "lobby_after_removal_minutes": -1}, "lobby_after_removal_minutes"),
+    ({"name": "x", "lobby_after_removal_minutes": 1441}, "lobby_after_removal_minutes"),
     ({"name": "x", "lobby": 1}, "lobby"),
     ({"name": "x", "colour": "red"}, "colour"),
 ]

@@ -149,3 +149,30 @@ def test_the_device_value_is_in_neither_the_room_log_nor_the_database(
     for path in ctx.settings.data_dir.iterdir():  # the SQLite file, its -wal, the key
         if path.is_file():
             assert mine.encode() not in path.read_bytes(), path
+
+
+def test_after_a_removal_every_newcomer_meets_a_facilitator_first(
+    hearth: InProcessHearth,
+) -> None:
+    """Even someone who cleared their storage (another device value, or none) waits in
+    the lobby of every meeting of the group for lobby_after_removal_minutes."""
+    meeting = hearth.create_meeting(lobby_after_removal_minutes=30)
+    second = another_meeting(meeting)
+    host = meeting.facilitator()
+    before = meeting.join("before")
+    assert before.welcome is not None  # no removal yet: straight in
+    remove(meeting, host, {"device": device(secrets.token_bytes(32), meeting.group_id)})
+    deadline = time.monotonic() + 5
+    while True:
+        newcomer = meeting.connect("newcomer")
+        reply = newcomer.hello(device=device(secrets.token_bytes(32), meeting.group_id))
+        if reply["type"] == "waiting" or time.monotonic() > deadline:
+            break
+        newcomer.close()
+        time.sleep(0.05)
+    assert reply["type"] == "waiting", reply
+    knock = host.wait_for("knock")
+    assert host.command("admit", participant_id=knock["participant_id"])["type"] == "ack"
+    assert newcomer.wait_for("welcome") is not None
+    assert second.join("elsewhere").welcome is None  # waiting in the group's other meeting
+    assert second.join("host2", facilitator_token=second.facilitator_token()).welcome

@@ -6,7 +6,8 @@ Create Date: 2026-12-02
 
 keep_outs holds, per group, a keyed hash of the device value a removed browser sent
 (never the value) and when the keep-out ends; groups gains keep_out_days (default 7,
-0 keeps nobody out).
+0 keeps nobody out), lobby_after_removal_minutes (default 0, off) and lobby_until (until
+when newcomers wait in the lobby after a removal).
 """
 
 from collections.abc import Sequence
@@ -41,10 +42,18 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("keep_out_days", sa.Integer(), server_default="7", nullable=False)
         )
+        batch.add_column(
+            sa.Column(
+                "lobby_after_removal_minutes", sa.Integer(), server_default="0", nullable=False
+            )
+        )
+        batch.add_column(sa.Column("lobby_until", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("groups") as batch:
+        batch.drop_column("lobby_until")
+        batch.drop_column("lobby_after_removal_minutes")
         batch.drop_column("keep_out_days")
     op.drop_index(op.f("ix_keep_outs_expires_at"), table_name="keep_outs")
     op.drop_index("ix_keep_outs_group_device", table_name="keep_outs")

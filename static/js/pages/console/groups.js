@@ -70,6 +70,7 @@ function openEditor(mode) {
   el.capacity.value = g && g.capacity != null ? g.capacity : "";
   el.share_seconds.value = g && g.share_seconds != null ? g.share_seconds : "";
   el.keep_out_days.value = g && g.keep_out_days != null ? g.keep_out_days : "";
+  el.lobby_after_removal_minutes.value = g?.lobby_after_removal_minutes ?? "";
   el.lobby.checked = Boolean(g && g.lobby);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
@@ -108,6 +109,8 @@ function groupBody() {
   if (el.capacity.value) body.capacity = Number(el.capacity.value);
   if (el.share_seconds.value) body.share_seconds = Number(el.share_seconds.value);
   if (el.keep_out_days.value) body.keep_out_days = Number(el.keep_out_days.value);
+  const lobbyAfter = el.lobby_after_removal_minutes.value;
+  if (lobbyAfter) body.lobby_after_removal_minutes = Number(lobbyAfter);
   return body;
 }
 
