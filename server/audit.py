@@ -4,6 +4,9 @@ A person is named by role and ordinal (their order of joining in that meeting, s
 "facilitator #1 muted attendee #3"), never by pseudonym: the README promises a
 pseudonym lives only as long as the meeting's room, and an audit row outlives it. Nor
 by participant id or token, nor anything anyone wrote.
+
+A removal also has effects beyond the room (record_removal): the removed browser's
+keep-out, and the group's lobby for newcomers after a removal.
 """
 
 from __future__ import annotations

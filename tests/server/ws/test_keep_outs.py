@@ -176,3 +176,12 @@ def test_after_a_removal_every_newcomer_meets_a_facilitator_first(
     assert newcomer.wait_for("welcome") is not None
     assert second.join("elsewhere").welcome is None  # waiting in the group's other meeting
     assert second.join("host2", facilitator_token=second.facilitator_token()).welcome
+
+
+def test_a_malformed_device_is_a_bad_hello(hearth: InProcessHearth) -> None:
+    meeting = hearth.create_meeting()
+    for bad in ("short", "x" * 65, "not base64url!" * 2, 12345):
+        client = meeting.connect("bad")
+        reply = client.hello(device=bad)
+        assert reply["type"] == "error" and reply["code"] == "bad_request", reply
+        assert client.closed() == 4400
