@@ -136,10 +136,13 @@ export class AlertsPanel {
     count(el.lobbyCount, this.lobby.size);
     const active = document.activeElement;
     el.alerts.replaceChildren(...this.alerts.map((alert) => this.alertItem(alert)));
-    for (const alert of [...this.forms.keys()]) if (!this.alerts.includes(alert)) this.forms.delete(alert);
-    if (active && active !== document.activeElement && el.alerts.contains(active)) active.focus();
     if (this.alerts.length === 0) el.alerts.append(h("li", { class: "empty", text: t("alerts.empty") }));
     this.renderLobby();
+    for (const key of [...this.forms.keys()]) {
+      const gone = typeof key === "string" ? !this.lobby.has(key.slice("lobby:".length)) : !this.alerts.includes(key);
+      if (gone) this.forms.delete(key);
+    }
+    if (active && active !== document.activeElement && this.el.pane.contains(active)) active.focus();
     this.renderTitle();
   }
 
@@ -160,8 +163,16 @@ export class AlertsPanel {
       ...[...this.lobby].map(([id, name]) =>
         h(
           "li",
-          { class: "lobby-item" },
+          { class: "lobby-item", dataset: { participantId: id } },
           h("span", { class: "name", dir: "auto", text: name }),
+          h("button", {
+            type: "button",
+            class: "small secondary",
+            text: t("whisper.write"),
+            "aria-label": t("whisper.write_name", { name }),
+            onclick: (event) =>
+              this.answerForm(`lobby:${id}`, { participant_id: id, pseudonym: name }, event.target.closest("li")),
+          }),
           h("button", {
             type: "button",
             class: "small",
@@ -179,6 +190,10 @@ export class AlertsPanel {
         ),
       ),
     );
+    for (const li of el.lobby.querySelectorAll("li.lobby-item")) {
+      const form = this.forms.get(`lobby:${li.dataset.participantId}`);
+      if (form) li.append(form);
+    }
     if (this.lobby.size === 0) el.lobby.append(h("li", { class: "empty", text: t("lobby.empty") }));
   }
 
@@ -236,8 +251,8 @@ export class AlertsPanel {
   }
 
   /** "Answer privately": a small form that whispers to the asker and claims the alert. */
-  answerForm(alert, item) {
-    const existing = this.forms.get(alert);
+  answerForm(key, alert, item) {
+    const existing = this.forms.get(key);
     if (existing) {
       existing.querySelector("textarea").focus();
       return;
@@ -259,7 +274,7 @@ export class AlertsPanel {
           class: "small link-button",
           text: t("action.cancel"),
           onclick: () => {
-            this.forms.delete(alert);
+            this.forms.delete(key);
             form.remove();
           },
         }),
@@ -270,14 +285,14 @@ export class AlertsPanel {
       const body = text.value.trim();
       if (!body) return;
       if (!(await this.view.run("whisper", { to: alert.participant_id, text: body }))) return;
-      this.forms.delete(alert);
+      this.forms.delete(key);
       form.remove();
       const shared = alert.alert_id ? this.shared.get(alert.alert_id) : undefined;
       if (shared && shared.claimed_by !== this.view.you?.id && shared.status !== "resolved") {
         await this.view.run("claim_alert", { alert_id: shared.id });
       }
     });
-    this.forms.set(alert, form);
+    this.forms.set(key, form);
     item.append(form);
     text.focus();
   }
@@ -304,7 +319,7 @@ export class AlertsPanel {
           "div",
           { class: "alert-actions" },
           here
-            ? button(t("whisper.answer"), t("whisper.answer_name", { name }), () => this.answerForm(alert, item), "small")
+            ? button(t("whisper.answer"), t("whisper.answer_name", { name }), () => this.answerForm(alert, alert, item), "small")
             : null,
           claim,
           button(t("alerts.dismiss"), t("alerts.dismiss_name", { name }), () => this.dismiss(alert), "small link-button"),

@@ -59,3 +59,34 @@ def test_a_facilitator_answers_a_help_request_privately(demo: Demo, people: Peop
 
     alert.get_by_role("button", name="Dismiss").click()
     expect(host.locator("#alerts li.help")).to_have_count(0)
+
+
+def test_a_facilitator_writes_privately_to_someone_in_the_waiting_room(
+    demo: Demo, people: People
+) -> None:
+    host = people.page(**LAPTOP)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+    host.locator("summary", has_text="Room settings").click()
+    host.get_by_label("Waiting room: admit people one by one").check()
+    host.get_by_role("button", name="Save settings").click()
+    expect(host.locator("#settings-status")).to_have_text("Settings saved.")
+
+    robin = people.page(**LAPTOP)
+    robin.goto(demo.meeting_url)
+    robin.locator("#pseudonym").fill("Late Robin")
+    robin.locator("#join-button").click()
+    expect(robin.locator("#waiting-view")).to_be_visible()
+
+    host.locator("#tab-alerts").click()
+    waiting = host.locator("#lobby li.lobby-item", has_text="Late Robin")
+    waiting.get_by_role("button", name="Write privately to Late Robin").click()
+    host.get_by_label("Private answer to Late Robin").fill("Welcome, we start in two minutes")
+    waiting.get_by_role("button", name="Send privately").click()
+    note = robin.locator("#waiting-whispers li", has_text="we start in two minutes")
+    expect(note).to_contain_text("Private from Host Rowan")
+    expect(host.locator("#messages li.whisper", has_text="two minutes")).to_contain_text(
+        "Private to Late Robin"
+    )
+    waiting.get_by_role("button", name="Admit").click()
+    expect(robin.locator("#room-view")).to_be_visible()

@@ -295,6 +295,8 @@ export default {
   "whisper.from": "خاص من {name}",
   "whisper.to": "خاص إلى {name}",
   "whisper.message_facilitators": "راسل الميسّرين",
+  "whisper.write": "اكتب على انفراد",
+  "whisper.write_name": "اكتب على انفراد إلى {name}",
   "lobby.admit_all": "اسمح للجميع بالدخول",
   "toast.help": "طلب {name} المساعدة",
   "toast.report": "أُبلغ عن رسالة كتبها {name}",

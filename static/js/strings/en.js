@@ -296,6 +296,8 @@ export default {
   "whisper.from": "Private from {name}",
   "whisper.to": "Private to {name}",
   "whisper.message_facilitators": "Message the facilitators",
+  "whisper.write": "Write privately",
+  "whisper.write_name": "Write privately to {name}",
   "lobby.admit_all": "Admit all",
   "toast.help": "{name} asked for help",
   "toast.report": "A message by {name} was reported",
