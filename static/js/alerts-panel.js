@@ -20,6 +20,7 @@ export class AlertsPanel {
     // The room's shared alerts (welcome.alerts, alert, alert_updated) by id: what
     // another facilitator claimed or resolved shows here too.
     this.shared = new Map();
+    this.seeded = false; // whether a welcome brought the room's alerts
     this.forms = new Map(); // an alert's open "Answer privately" form, kept across renders
     this.audio = null;
     this.el = {
@@ -46,6 +47,7 @@ export class AlertsPanel {
     const state = frame.state || {};
     this.lobby = new Map((state.lobby || []).map((p) => [p.participant_id || p.id, p.pseudonym]));
     if (Array.isArray(frame.alerts)) {
+      this.seeded = true;
       // The room's word on what is pending: a reload or a late arrival sees it all.
       this.shared = new Map(frame.alerts.map((a) => [a.id, { ...a }]));
       this.alerts = frame.alerts
@@ -99,7 +101,7 @@ export class AlertsPanel {
       }
       case "report":
       case "help_requested": {
-        if (replay && this.shared.size) break; // the welcome's alerts hold it already
+        if (replay && this.seeded) break; // the welcome's alerts hold it already
         if (event.type === "help_requested" && event.participant_id === this.view.you?.id) break;
         if (this.alerts.some((a) => a.seq === event.seq && a.type === event.type)) break;
         this.alerts.unshift({ ...event });

@@ -90,3 +90,32 @@ def test_a_facilitator_writes_privately_to_someone_in_the_waiting_room(
     )
     waiting.get_by_role("button", name="Admit").click()
     expect(robin.locator("#room-view")).to_be_visible()
+
+
+def test_a_reloaded_facilitator_still_sees_the_pending_help_request(
+    demo: Demo, people: People
+) -> None:
+    host = people.page(**LAPTOP)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+    ash = people.page(**LAPTOP)
+    join(ash, demo.meeting_url, "Ash Tree")
+    ash.locator("#help-open").click()
+    ash.locator("#help-note").fill("Please call on me later")
+    ash.get_by_role("button", name="Tell the facilitators").click()
+    alert = host.locator("#alerts li.help", has_text="Please call on me later")
+    expect(alert).to_be_visible()
+    alert.get_by_role("button", name="Claim this alert about Ash Tree").click()
+    expect(alert).to_contain_text("You are taking care of this")
+
+    host.reload()
+    expect(host.locator("#conn-status")).to_have_attribute("data-status", "in")
+    alert = host.locator("#alerts li.help", has_text="Please call on me later")
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("You are taking care of this")
+    alert.get_by_role("button", name="Dismiss").click()
+    expect(host.locator("#alerts li.help")).to_have_count(0)
+    host.reload()
+    expect(host.locator("#conn-status")).to_have_attribute("data-status", "in")
+    expect(host.locator("#room-view")).to_be_visible()
+    expect(host.locator("#alerts li.help")).to_have_count(0)
