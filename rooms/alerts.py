@@ -1,4 +1,9 @@
-"""How often anyone may alert the facilitators: help requests, reports, raised hands.
+"""The facilitators' shared alerts, and how often anyone may raise one.
+
+Help requests, reports and knocks are room state (`Room.alerts`): open, claimed by
+a facilitator, resolved. Every facilitator's `welcome.alerts` holds them; `alert`
+and `alert_updated` events tell facilitators what changed. A resolved alert stays a
+while (MAX_RESOLVED_ALERTS), then goes; so do the oldest beyond MAX_ALERTS.
 
 Pure, like the reducer: every time is an entry's `at_ms` from the log, so every
 worker refuses the same requests. Each `take_*` either returns a refusal (the
@@ -11,12 +16,23 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rooms.entry import Ctx, Refused
 from rooms.protocol import RoomLimits
-from rooms.state import Participant, ReportAlert, Room
+from rooms.state import (
+    FACILITATORS,
+    MAX_ALERTS,
+    MAX_RESOLVED_ALERTS,
+    Alert,
+    AlertKind,
+    Participant,
+    ReportAlert,
+    Room,
+)
 
 MINUTE_MS = 60_000
 MAX_REPORTED_MESSAGES = 2000  # as many as the room keeps messages
 MAX_REPORTERS = 500  # per message; the count stops there
+WHISPERS_PER_MINUTE = 10  # per attendee; facilitators are not limited beyond the frame rate
 
 
 def _limits(room: Room) -> RoomLimits:
@@ -87,3 +103,115 @@ def take_report(room: Room, person: Participant, message_id: str, at_ms: int) ->
         return ("new", alert)
     alert.reporters.add(person.id)
     return ("update" if room_ok else "silent", alert)
+
+
+def take_whisper(person: Participant, at_ms: int) -> str | None:
+    if person.role == "facilitator":
+        return None
+    sent = _within(person.whisper_times, at_ms, MINUTE_MS)
+    if len(sent) >= WHISPERS_PER_MINUTE:
+        return f"You can send {WHISPERS_PER_MINUTE} private messages a minute; wait a little."
+    sent.append(at_ms)
+    return None
+
+
+# The shared alerts ------------------------------------------------------------------
+
+
+def raise_alert(
+    ctx: Ctx,
+    kind: AlertKind,
+    participant_id: str,
+    pseudonym: str,
+    *,
+    note: str = "",
+    message_id: str | None = None,
+    text: str | None = None,
+) -> Alert:
+    """A new open alert, told to the facilitators (`alert`)."""
+    room = ctx.room
+    room.counter_alerts += 1
+    alert = Alert(
+        id=f"a{room.counter_alerts}",
+        kind=kind,
+        participant_id=participant_id,
+        pseudonym=pseudonym,
+        at_ms=ctx.at,
+        note=note,
+        message_id=message_id,
+        text=text,
+    )
+    room.alerts[alert.id] = alert
+    _bound(room)
+    ctx.emit("alert", {"alert": alert.public()}, FACILITATORS)
+    return alert
+
+
+def updated(ctx: Ctx, alert: Alert) -> None:
+    """What changed, without the reported text (it travelled once, in `alert`)."""
+    body = {
+        "alert_id": alert.id,
+        "status": alert.status,
+        "claimed_by": alert.claimed_by,
+        "count": alert.count,
+        "note": alert.note,
+    }
+    ctx.emit("alert_updated", body, FACILITATORS)
+
+
+def _bound(room: Room) -> None:
+    resolved = [a.id for a in room.alerts.values() if a.status == "resolved"]
+    for alert_id in resolved[: max(0, len(resolved) - MAX_RESOLVED_ALERTS)]:
+        del room.alerts[alert_id]
+    while len(room.alerts) > MAX_ALERTS:
+        oldest = next(
+            (a.id for a in room.alerts.values() if a.status == "resolved"),
+            next(iter(room.alerts)),
+        )
+        del room.alerts[oldest]
+
+
+def open_alert_of(room: Room, kind: AlertKind, participant_id: str) -> Alert | None:
+    """This participant's open or claimed alert of this kind (help, knock), if any."""
+    for alert in room.alerts.values():
+        if (
+            alert.kind == kind
+            and alert.participant_id == participant_id
+            and alert.status != "resolved"
+        ):
+            return alert
+    return None
+
+
+def alert_of(room: Room, alert_id: str) -> Alert:
+    alert = room.alerts.get(alert_id)
+    if alert is None:
+        raise Refused("no_such_alert", "No such alert (it may have been resolved long ago).")
+    return alert
+
+
+def claim(ctx: Ctx, person: Participant, alert_id: str) -> None:
+    """A facilitator takes an alert on (or over from another); a resolved one stays."""
+    alert = alert_of(ctx.room, alert_id)
+    if alert.status == "resolved":
+        raise Refused("not_allowed", "That alert is resolved already.")
+    if alert.claimed_by == person.id:
+        return
+    alert.status = "claimed"
+    alert.claimed_by = person.id
+    updated(ctx, alert)
+
+
+def resolve(ctx: Ctx, alert: Alert) -> None:
+    if alert.status == "resolved":
+        return
+    alert.status = "resolved"
+    updated(ctx, alert)
+    _bound(ctx.room)
+
+
+def resolve_knock(ctx: Ctx, participant_id: str) -> None:
+    """Someone left the lobby (admitted, denied or gone): their knock is resolved."""
+    alert = open_alert_of(ctx.room, "knock", participant_id)
+    if alert is not None:
+        resolve(ctx, alert)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rooms import alerts
 from rooms import protocol as p
 from rooms.entry import Ctx, Refused, message_of, present, waiting_person
 from rooms.floor import drop_hand, next_in_round, release
@@ -67,6 +68,7 @@ def admit(ctx: Ctx, command: p.Admit) -> p.Ok:
     ctx.greet(target.id)
     ctx.emit("joined", {"participant": target.public()})
     target.admitted_seq = ctx.room.event_seq
+    alerts.resolve_knock(ctx, target.id)
     return p.Ok()
 
 
@@ -81,6 +83,7 @@ def deny(ctx: Ctx, command: p.Deny) -> p.Ok:
         "denied",
         p.Err("denied", "A facilitator did not admit you."),
     )
+    alerts.resolve_knock(ctx, target.id)
     return p.Ok()
 
 
@@ -113,6 +116,8 @@ def depart(ctx: Ctx, person: Participant, reason: Literal["left", "removed", "ti
     room.departed.append(person.id)
     body = {"participant_id": person.id, "reason": reason}
     ctx.emit("left", body, FACILITATORS if waiting else ALL)
+    if waiting:
+        alerts.resolve_knock(ctx, person.id)
     if reason == "removed":
         refusal = p.Err("removed", "A facilitator removed you from this meeting.")
         ctx.close(person.id, p.CloseCode.FORBIDDEN, "removed", refusal)

@@ -27,20 +27,22 @@ ErrorCode = Literal[
     "slow_mode", "no_such_participant", "no_such_message", "queue_empty", "invite_required",
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
-    "resume_failed", "hello_required", "unavailable", "banned",
+    "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
-    "admitted", "denied", "resources_changed", "report_updated", "floor_extended",
+    "admitted", "denied", "resources_changed", "report_updated", "floor_extended", "alert",
+    "alert_updated", "whisper",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
-    "delete", "admit", "deny", "settings", "end", "stats", "extend_floor",
+    "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
+    "claim_alert", "resolve_alert",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -123,6 +125,25 @@ class Help(_Frame, tag="help"):
 class Report(_Frame, tag="report"):
     message_id: Mid
     reason: Note = ""
+    id: RequestId | None = None
+
+
+class Whisper(_Frame, tag="whisper"):
+    """A private line: a facilitator to one participant (`to`), an attendee to the
+    facilitators as a group (no `to`)."""
+
+    text: Annotated[str, msgspec.Meta(max_length=20_000)]
+    to: Pid | None = None
+    id: RequestId | None = None
+
+
+class ClaimAlert(_Frame, tag="claim_alert"):
+    alert_id: Annotated[str, msgspec.Meta(max_length=32)]
+    id: RequestId | None = None
+
+
+class ResolveAlert(_Frame, tag="resolve_alert"):
+    alert_id: Annotated[str, msgspec.Meta(max_length=32)]
     id: RequestId | None = None
 
 
@@ -212,7 +233,7 @@ class Stats(_Frame, tag="stats"):
 ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
-    | SettingsChange | End | Stats | ExtendFloor
+    | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.
@@ -380,6 +401,13 @@ def decode_client_frame(data: str | bytes, max_text: int = 2000) -> ClientFrame:
         if len(text) > max_text:
             raise ProtocolError("too_large", f"At most {max_text} characters.", frame.id)
         frame = Say(text=text, id=frame.id)
+    elif isinstance(frame, Whisper):
+        text = frame.text.strip()
+        if not text:
+            raise ProtocolError("bad_request", "Say something: the text is empty.", frame.id)
+        if len(text) > max_text:
+            raise ProtocolError("too_large", f"At most {max_text} characters.", frame.id)
+        frame = Whisper(text=text, to=frame.to, id=frame.id)
     elif isinstance(frame, React) and frame.emoji not in REACTIONS:
         raise ProtocolError("bad_request", f"Reactions are {' '.join(REACTIONS)}.", frame.id)
     return frame

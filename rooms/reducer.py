@@ -30,6 +30,7 @@ from rooms.state import (
     Participant,
     Room,
     facilitators_and,
+    pair,
 )
 
 __all__ = ["Closing", "Effect", "Greet", "Result", "apply", "due_actions", "next_deadline_ms"]
@@ -168,6 +169,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     room.participants[person.id] = person
     if waiting:
         ctx.emit("knock", {"participant_id": person.id, "pseudonym": pseudonym}, FACILITATORS)
+        alerts.raise_alert(ctx, "knock", person.id, pseudonym)
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
@@ -218,6 +220,14 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
             return _help(ctx, person, command)
         case p.Report():
             return _report(ctx, person, command)
+        case p.Whisper():
+            return _whisper(ctx, person, command)
+        case p.ClaimAlert():
+            alerts.claim(ctx, person, command.alert_id)
+            return p.Ok()
+        case p.ResolveAlert():
+            alerts.resolve(ctx, alerts.alert_of(ctx.room, command.alert_id))
+            return p.Ok()
         case p.Grant():
             return floor_rules.grant(ctx, command)
         case p.Revoke():
@@ -250,7 +260,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
 
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
-    p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End,
+    p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
 })  # fmt: skip
 
 
@@ -315,6 +325,13 @@ def _help(ctx: Ctx, person: Participant, command: p.Help) -> p.Ok:
     limited(alerts.take_help(ctx.room, person, ctx.at))
     body = {"participant_id": person.id, "pseudonym": person.pseudonym, "note": command.note}
     ctx.emit("help_requested", body, facilitators_and(person.id))
+    # One open help alert per person: asking again while it is open updates its note.
+    alert = alerts.open_alert_of(ctx.room, "help", person.id)
+    if alert is None:
+        alerts.raise_alert(ctx, "help", person.id, person.pseudonym, note=command.note)
+    else:
+        alert.note = command.note
+        alerts.updated(ctx, alert)
     return p.Ok()
 
 
@@ -332,6 +349,62 @@ def _report(ctx: Ctx, person: Participant, command: p.Report) -> p.Ok:
         ctx.emit("report", {**body, "text": message.text, "reason": command.reason}, FACILITATORS)
     elif kind == "update":
         ctx.emit("report_updated", {**body, "reason": command.reason}, FACILITATORS)
+    if kind == "again":
+        return p.Ok()
+    shared = ctx.room.alerts.get(alert.alert_id)
+    if shared is None:
+        # The first report, or its alert was dropped long after it was resolved.
+        shared = alerts.raise_alert(
+            ctx,
+            "report",
+            message.participant_id,
+            message.pseudonym,
+            note=command.reason,
+            message_id=message.id,
+            text=message.text,
+        )
+        alert.alert_id = shared.id
+        shared.count = len(alert.reporters)
+        return p.Ok()
+    shared.count = len(alert.reporters)
+    shared.note = command.reason
+    if shared.status == "resolved":
+        # Someone else reports it after it was dealt with: it is open again.
+        shared.status = "open"
+        shared.claimed_by = None
+    if kind == "update":
+        alerts.updated(ctx, shared)
+    return p.Ok()
+
+
+def _whisper(ctx: Ctx, person: Participant, command: p.Whisper) -> p.Ok:
+    """A private line: facilitator to one participant (in the room or in the lobby),
+    attendee to the facilitators as a group. Muted attendees may still whisper."""
+    room = ctx.room
+    body: dict[str, object] = {
+        "participant_id": person.id,
+        "pseudonym": person.pseudonym,
+        "to": None,
+        "to_pseudonym": None,
+        "text": command.text,
+    }
+    if person.role != "facilitator":
+        if command.to is not None:
+            raise Refused(
+                "not_allowed", "Private messages go to the facilitators, not to one person."
+            )
+        limited(alerts.take_whisper(person, ctx.at))
+        ctx.emit("whisper", body, facilitators_and(person.id))
+        return p.Ok()
+    if command.to is None:
+        ctx.emit("whisper", body, FACILITATORS)
+        return p.Ok()
+    target = room.participants.get(command.to)
+    if target is None or target.status == "gone" or target.id == person.id:
+        raise Refused("no_such_participant", "Nobody by that id is here or waiting.")
+    body["to"] = target.id
+    body["to_pseudonym"] = target.pseudonym
+    ctx.emit("whisper", body, pair(person.id, target.id))
     return p.Ok()
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rooms.protocol import EventType, RoomConfig
+from rooms.protocol import EventType, RoomConfig, iso
 
 Role = Literal["attendee", "facilitator"]
 Status = Literal["in", "waiting", "gone"]
 QueuePolicy = Literal["fifo", "fewest_shares_first"]
 
+AlertKind = Literal["help", "report", "knock"]
+AlertStatus = Literal["open", "claimed", "resolved"]
+
 # Who may see an event: everyone in the room, facilitators, facilitators and one
-# participant, or one participant only.
-Audience = tuple[Literal["all", "facilitators", "facilitators_and", "only"], str | None]
+# participant, one participant only, or two participants only (a whisper: its two
+# ids, space-separated; either may be waiting in the lobby).
+Audience = tuple[Literal["all", "facilitators", "facilitators_and", "only", "pair"], str | None]
 ALL: Audience = ("all", None)
 FACILITATORS: Audience = ("facilitators", None)
 
@@ -24,6 +28,10 @@ def only(participant_id: str) -> Audience:
 
 def facilitators_and(participant_id: str) -> Audience:
     return ("facilitators_and", participant_id)
+
+
+def pair(a: str, b: str) -> Audience:
+    return ("pair", f"{a} {b}")
 
 
 @dataclass(slots=True)
@@ -70,6 +78,7 @@ class Participant:
     hand_times: list[int] = field(default_factory=list)
     # The keyed hash of the browser's device value (never the value), for a keep-out.
     device_hash: str | None = None
+    whisper_times: list[int] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -87,6 +96,43 @@ class ReportAlert:
 
     report_id: str
     reporters: set[str] = field(default_factory=set)
+    alert_id: str = ""  # its alert in Room.alerts (gone once dropped from there)
+
+
+@dataclass(slots=True)
+class Alert:
+    """What the facilitators share about one help request, reported message or knock.
+
+    `participant_id`/`pseudonym` are its subject: who asks for help, who wrote the
+    reported message, who knocks. `note` is the help note or the latest report reason;
+    `text` the reported message's text. Kept in memory only, gone with the room."""
+
+    id: str
+    kind: AlertKind
+    participant_id: str
+    pseudonym: str
+    at_ms: int
+    status: AlertStatus = "open"
+    claimed_by: str | None = None
+    count: int = 1
+    note: str = ""
+    message_id: str | None = None
+    text: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "count": self.count,
+            "participant_id": self.participant_id,
+            "pseudonym": self.pseudonym,
+            "note": self.note,
+            "message_id": self.message_id,
+            "text": self.text,
+            "at": iso(self.at_ms),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +183,8 @@ class Event:
 
 
 MAX_MESSAGES = 2000
+MAX_ALERTS = 500  # open, claimed and resolved together; the oldest resolved go first
+MAX_RESOLVED_ALERTS = 50  # resolved alerts kept beyond this are dropped, oldest first
 MAX_DEPARTED_SPEAKERS = 500  # the oldest are dropped from the statistics beyond this
 
 
@@ -156,6 +204,7 @@ class Room:
     departed_speakers: dict[str, SpeakerStat] = field(default_factory=dict)
     reports: dict[str, ReportAlert] = field(default_factory=dict)  # by message id
     alert_times: list[int] = field(default_factory=list)  # help and reports, last minute
+    alerts: dict[str, Alert] = field(default_factory=dict)  # by alert id, oldest first
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0
@@ -163,6 +212,7 @@ class Room:
     counter_turns: int = 0
     counter_reports: int = 0
     counter_hands: int = 0
+    counter_alerts: int = 0
 
     @classmethod
     def empty(cls, meeting_id: str) -> Room:

@@ -34,6 +34,8 @@ def can_see(room: Room, event: Event, participant_id: str) -> bool:
     kind, target = event.audience
     if kind == "only":
         return target == participant_id
+    if kind == "pair":
+        return target is not None and participant_id in target.split(" ")
     if person.status == "waiting":
         return event.type == "meeting_ended"
     if kind == "all":
@@ -101,6 +103,11 @@ def snapshot(room: Room, viewer_id: str) -> dict[str, Any]:
             if x.status == "waiting"
         ]
     return state
+
+
+def alerts_view(room: Room) -> list[dict[str, Any]]:
+    """Every alert the room keeps, oldest first: for facilitators' `welcome.alerts`."""
+    return [alert.public() for alert in room.alerts.values()]
 
 
 def recent_messages(room: Room) -> list[dict[str, Any]]:

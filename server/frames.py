@@ -60,16 +60,17 @@ def welcome(
 ) -> str:
     """`history`: the group lets a newcomer read what was said before it came."""
     recent: list[dict[str, Any]] = views.recent_messages(room) if history else []
-    return protocol.encode_server_message(
-        {
-            "type": "welcome",
-            "protocol": protocol.PROTOCOL_VERSION,
-            "you": views.you(room, participant_id),
-            "resume_token": resume_token,
-            "meeting": views.meeting_view(room),
-            "state": views.snapshot(room, participant_id),
-            "seq": views.last_event_seq(room),
-            "recent": recent,
-            "resumed": resumed,
-        }
-    )
+    message: dict[str, Any] = {
+        "type": "welcome",
+        "protocol": protocol.PROTOCOL_VERSION,
+        "you": views.you(room, participant_id),
+        "resume_token": resume_token,
+        "meeting": views.meeting_view(room),
+        "state": views.snapshot(room, participant_id),
+        "seq": views.last_event_seq(room),
+        "recent": recent,
+        "resumed": resumed,
+    }
+    if views.is_facilitator(room, participant_id):
+        message["alerts"] = views.alerts_view(room)
+    return protocol.encode_server_message(message)

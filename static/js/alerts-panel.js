@@ -17,6 +17,11 @@ export class AlertsPanel {
     this.view = view;
     this.lobby = new Map(); // participant_id -> pseudonym
     this.alerts = []; // newest first: the report or help_requested events
+    // The room's shared alerts (welcome.alerts, alert, alert_updated) by id: what
+    // another facilitator claimed or resolved shows here too.
+    this.shared = new Map();
+    this.seeded = false; // whether a welcome brought the room's alerts
+    this.forms = new Map(); // an alert's open "Answer privately" form, kept across renders
     this.audio = null;
     this.el = {
       pane: $("#pane-alerts", root),
@@ -41,6 +46,15 @@ export class AlertsPanel {
   onWelcome(frame) {
     const state = frame.state || {};
     this.lobby = new Map((state.lobby || []).map((p) => [p.participant_id || p.id, p.pseudonym]));
+    if (Array.isArray(frame.alerts)) {
+      this.seeded = true;
+      // The room's word on what is pending: a reload or a late arrival sees it all.
+      this.shared = new Map(frame.alerts.map((a) => [a.id, { ...a }]));
+      this.alerts = frame.alerts
+        .filter((a) => a.status !== "resolved" && a.kind !== "knock")
+        .reverse()
+        .map((a) => fromShared(a));
+    }
     show(this.el.pane, true);
     this.render();
     // The page names the tab after this welcome's listeners; put the count back after it.
@@ -64,8 +78,30 @@ export class AlertsPanel {
         this.lobby.delete(event.participant_id);
         this.dropToast(`knock:${event.participant_id}`);
         break;
+      case "alert": {
+        if (replay) break;
+        const shared = { ...event.alert };
+        this.shared.set(shared.id, shared);
+        const alert = this.alerts.find((a) => !a.alert_id && matches(a, shared));
+        if (alert) alert.alert_id = shared.id;
+        break;
+      }
+      case "alert_updated": {
+        if (replay) break;
+        const shared = this.shared.get(event.alert_id);
+        if (shared) Object.assign(shared, event, { id: event.alert_id });
+        const alert = this.alerts.find((a) => a.alert_id === event.alert_id);
+        if (alert && event.status === "resolved") {
+          this.alerts = this.alerts.filter((a) => a !== alert);
+          this.dropToast(`${alert.type}:${alert.seq}`);
+        } else if (alert) {
+          alert.count = event.count;
+        }
+        break;
+      }
       case "report":
       case "help_requested": {
+        if (replay && this.seeded) break; // the welcome's alerts hold it already
         if (event.type === "help_requested" && event.participant_id === this.view.you?.id) break;
         if (this.alerts.some((a) => a.seq === event.seq && a.type === event.type)) break;
         this.alerts.unshift({ ...event });
@@ -100,9 +136,15 @@ export class AlertsPanel {
     count(el.count, this.total());
     count(el.tabCount, this.total());
     count(el.lobbyCount, this.lobby.size);
+    const active = document.activeElement;
     el.alerts.replaceChildren(...this.alerts.map((alert) => this.alertItem(alert)));
     if (this.alerts.length === 0) el.alerts.append(h("li", { class: "empty", text: t("alerts.empty") }));
     this.renderLobby();
+    for (const key of [...this.forms.keys()]) {
+      const gone = typeof key === "string" ? !this.lobby.has(key.slice("lobby:".length)) : !this.alerts.includes(key);
+      if (gone) this.forms.delete(key);
+    }
+    if (active && active !== document.activeElement && this.el.pane.contains(active)) active.focus();
     this.renderTitle();
   }
 
@@ -123,8 +165,16 @@ export class AlertsPanel {
       ...[...this.lobby].map(([id, name]) =>
         h(
           "li",
-          { class: "lobby-item" },
+          { class: "lobby-item", dataset: { participantId: id } },
           h("span", { class: "name", dir: "auto", text: name }),
+          h("button", {
+            type: "button",
+            class: "small secondary",
+            text: t("whisper.write"),
+            "aria-label": t("whisper.write_name", { name }),
+            onclick: (event) =>
+              this.answerForm(`lobby:${id}`, { participant_id: id, pseudonym: name }, event.target.closest("li")),
+          }),
           h("button", {
             type: "button",
             class: "small",
@@ -142,6 +192,10 @@ export class AlertsPanel {
         ),
       ),
     );
+    for (const li of el.lobby.querySelectorAll("li.lobby-item")) {
+      const form = this.forms.get(`lobby:${li.dataset.participantId}`);
+      if (form) li.append(form);
+    }
     if (this.lobby.size === 0) el.lobby.append(h("li", { class: "empty", text: t("lobby.empty") }));
   }
 
@@ -154,12 +208,12 @@ export class AlertsPanel {
   /** Who wrote a reported message, from the conversation (and whether they are still here). */
   author(alert) {
     const entry = this.view.conversation.messages.get(alert.message_id);
-    const id = entry?.data?.participant_id;
+    const id = entry?.data?.participant_id || alert.author_id;
     const present = id ? this.view.participants.get(id) : undefined;
     return {
       entry,
       person: present,
-      name: entry?.data?.pseudonym || (present ? present.pseudonym : t("room.someone")),
+      name: entry?.data?.pseudonym || alert.author || (present ? present.pseudonym : t("room.someone")),
     };
   }
 
@@ -171,10 +225,78 @@ export class AlertsPanel {
   }
 
   dismiss(alert) {
+    // Done for every facilitator: the room resolves the shared alert.
+    if (alert.alert_id) this.view.run("resolve_alert", { alert_id: alert.alert_id });
     this.alerts = this.alerts.filter((a) => a !== alert);
     this.dropToast(`${alert.type}:${alert.seq}`);
     this.render();
     this.el.alerts.focus();
+  }
+
+  /** "Claimed by …" and a Claim button, from the shared alert. */
+  claimParts(alert, name, button) {
+    const shared = alert.alert_id ? this.shared.get(alert.alert_id) : undefined;
+    if (!shared) return { status: null, claim: null };
+    const mine = shared.claimed_by && shared.claimed_by === this.view.you?.id;
+    const status = shared.claimed_by
+      ? h("p", {
+          class: "note claimed",
+          text: mine ? t("alerts.claimed_by_you") : t("alerts.claimed_by", { name: this.view.nameOf(shared.claimed_by) }),
+        })
+      : null;
+    const claim = mine
+      ? null
+      : button(t("alerts.claim"), t("alerts.claim_name", { name }), () =>
+          this.view.run("claim_alert", { alert_id: shared.id }),
+        );
+    return { status, claim };
+  }
+
+  /** "Answer privately": a small form that whispers to the asker and claims the alert. */
+  answerForm(key, alert, item) {
+    const existing = this.forms.get(key);
+    if (existing) {
+      existing.querySelector("textarea").focus();
+      return;
+    }
+    const name = alert.pseudonym;
+    const id = `answer-${alert.participant_id}`;
+    const text = h("textarea", { id, rows: "2", maxlength: "2000", dir: "auto" });
+    const form = h(
+      "form",
+      { class: "answer-form" },
+      h("label", { for: id, text: t("whisper.answer_label", { name }) }),
+      text,
+      h(
+        "div",
+        { class: "button-row" },
+        h("button", { type: "submit", class: "small primary", text: t("whisper.send") }),
+        h("button", {
+          type: "button",
+          class: "small link-button",
+          text: t("action.cancel"),
+          onclick: () => {
+            this.forms.delete(key);
+            form.remove();
+          },
+        }),
+      ),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = text.value.trim();
+      if (!body) return;
+      if (!(await this.view.run("whisper", { to: alert.participant_id, text: body }))) return;
+      this.forms.delete(key);
+      form.remove();
+      const shared = alert.alert_id ? this.shared.get(alert.alert_id) : undefined;
+      if (shared && shared.claimed_by !== this.view.you?.id && shared.status !== "resolved") {
+        await this.view.run("claim_alert", { alert_id: shared.id });
+      }
+    });
+    this.forms.set(key, form);
+    item.append(form);
+    text.focus();
   }
 
   alertItem(alert) {
@@ -184,23 +306,36 @@ export class AlertsPanel {
       h("button", { type: "button", class: cls, text, "aria-label": label || null, onclick: run });
     if (alert.type === "help_requested") {
       const name = alert.pseudonym;
-      return h(
+      const { status, claim } = this.claimParts(alert, name, button);
+      const here = view.participants.has(alert.participant_id);
+      const item = h(
         "li",
-        { class: "alert help" },
+        { class: "alert help", dataset: { alertId: alert.alert_id || "" } },
         h("p", { class: "alert-head" }, h("strong", { text: t("alerts.help") }), " ", time),
         h("p", {}, h("span", { dir: "auto", class: "name", text: name })),
         alert.note ? h("p", { class: "quote", dir: "auto", text: alert.note }) : null,
+        status,
+      );
+      item.append(
         h(
           "div",
           { class: "alert-actions" },
+          here
+            ? button(t("whisper.answer"), t("whisper.answer_name", { name }), () => this.answerForm(alert, alert, item), "small")
+            : null,
+          claim,
           button(t("alerts.dismiss"), t("alerts.dismiss_name", { name }), () => this.dismiss(alert), "small link-button"),
         ),
       );
+      const form = this.forms.get(alert);
+      if (form) item.append(form);
+      return item;
     }
     const reason = REPORT_REASONS.includes(alert.reason) ? t(`report.${alert.reason}`) : alert.reason;
     const { entry, person, name } = this.author(alert);
     const removable = entry && !entry.deleted;
     const attendee = person && person.role !== "facilitator";
+    const { status, claim } = this.claimParts(alert, name, button);
     return h(
       "li",
       { class: "alert report" },
@@ -221,9 +356,11 @@ export class AlertsPanel {
       h("p", { class: "quote", dir: "auto", text: alert.text || "" }),
       h("p", {}, t("alerts.reason"), " ", h("span", { dir: "auto", text: reason || "" })),
       removable ? null : h("p", { class: "note", text: t("alerts.already_removed") }),
+      status,
       h(
         "div",
         { class: "alert-actions" },
+        claim,
         attendee
           ? button(
               person.muted ? t("participant.unmute") : t("participant.mute"),
@@ -304,6 +441,30 @@ export class AlertsPanel {
       // No audio: the toast and the badge still tell.
     }
   }
+}
+
+/** Whether a list item (from an old-style event) is this shared alert. */
+function matches(item, shared) {
+  if (shared.kind === "help") return item.type === "help_requested" && item.participant_id === shared.participant_id;
+  if (shared.kind === "report") return item.type === "report" && item.message_id === shared.message_id;
+  return false;
+}
+
+/** A list item from a shared alert, shaped like the event it stands for. */
+function fromShared(a) {
+  const common = { alert_id: a.id, at: a.at, count: a.count, seq: `alert:${a.id}` };
+  if (a.kind === "help") {
+    return { ...common, type: "help_requested", participant_id: a.participant_id, pseudonym: a.pseudonym, note: a.note };
+  }
+  return {
+    ...common,
+    type: "report",
+    message_id: a.message_id,
+    text: a.text,
+    reason: a.note,
+    author_id: a.participant_id,
+    author: a.pseudonym,
+  };
 }
 
 /** A translated sentence with a node where its "\u0000" stands for the name. */

@@ -30,6 +30,7 @@ export class ComposerArea {
       helpNote: $("#help-note", dialog),
       helpResources: $("#help-resources", dialog),
       helpCancel: $("#help-cancel", dialog),
+      helpWhisper: $("#help-whisper", dialog),
     };
     this.bind();
   }
@@ -65,6 +66,19 @@ export class ComposerArea {
         el.helpNote.value = "";
         el.helpDialog.close();
         this.helpSent();
+        el.helpOpen.focus();
+      }
+    });
+    // The same note as a private message: the facilitators can answer it privately.
+    el.helpWhisper.addEventListener("click", async () => {
+      const text = el.helpNote.value.trim();
+      if (!text) {
+        el.helpNote.focus();
+        return;
+      }
+      if (await view.run("whisper", { text })) {
+        el.helpNote.value = "";
+        el.helpDialog.close();
         el.helpOpen.focus();
       }
     });

@@ -145,6 +145,35 @@ export class Conversation {
     this.renderAllActions();
   }
 
+  /** A whisper: a private line, marked as such, with no reactions or menu. */
+  whisper(event) {
+    if (this.log.querySelector(`li.whisper[data-seq="${event.seq}"]`)) return;
+    const you = this.room.you;
+    let key;
+    let params = {};
+    if (event.to == null) key = "whisper.to_facilitators";
+    else if (you && event.to === you.id) [key, params] = ["whisper.from", { name: event.pseudonym }];
+    else [key, params] = ["whisper.to", { name: event.to_pseudonym || t("room.someone") }];
+    const mine = you && event.participant_id === you.id;
+    const label = h("span", { class: "badge private", text: t(key, params) });
+    this.lines.push({ span: label, key, params });
+    this.append(
+      h(
+        "li",
+        { class: ["msg", "whisper", mine ? "mine" : ""].filter(Boolean).join(" "), dataset: { seq: String(event.seq) } },
+        h(
+          "p",
+          { class: "msg-head" },
+          h("span", { class: "msg-author", dir: "auto", text: event.pseudonym }),
+          " ",
+          label,
+          event.at ? h("time", { datetime: event.at, text: formatTime(event.at) }) : null,
+        ),
+        h("p", { class: "msg-text", dir: "auto", text: event.text }),
+      ),
+    );
+  }
+
   // Messages ------------------------------------------------------------------
 
   add(message) {

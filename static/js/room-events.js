@@ -11,6 +11,9 @@ export function applyEvent(view, event, replay) {
     case "message":
       view.addMessage(event);
       break;
+    case "whisper":
+      view.conversation.whisper(event);
+      break;
     case "message_deleted":
       view.conversation.remove(event.message_id);
       break;

@@ -27,7 +27,10 @@ GRACE_SECONDS = 3
 RETENTION_SECONDS = 30
 
 # Events only facilitators (or one participant) see; everything else is seen by all.
-PRIVATE_EVENTS = {"knock", "report", "help_requested", "admitted", "denied"}
+PRIVATE_EVENTS = {
+    "knock", "report", "report_updated", "help_requested", "admitted", "denied", "alert",
+    "alert_updated", "whisper",
+}  # fmt: skip
 
 
 def cluster_env(

@@ -10,6 +10,7 @@ import pytest
 import websockets
 
 from tests.cluster.cluster import (
+    PRIVATE_EVENTS,
     Cluster,
     MakeCluster,
     close_all,
@@ -103,7 +104,7 @@ def _new_history(client: Client, since: int) -> list[dict[str, Any]]:
     return [
         f
         for f in client.frames[last:]
-        if "seq" in f and f["type"] not in {"ack", "welcome", "knock"} and f["seq"] > since
+        if "seq" in f and f["type"] not in {"ack", "welcome", *PRIVATE_EVENTS} and f["seq"] > since
     ]
 
 

@@ -7,6 +7,7 @@ import signal
 import pytest
 
 from tests.cluster.cluster import (
+    PRIVATE_EVENTS,
     Cluster,
     MakeCluster,
     assert_strictly_increasing,
@@ -30,7 +31,7 @@ def since_last_welcome(client: Client) -> list[tuple[int, str]]:
     return [
         (f["seq"], f["type"])
         for f in client.frames[last + 1 :]
-        if "seq" in f and f["type"] not in {"ack", "knock", "report", "help_requested"}
+        if "seq" in f and f["type"] not in {"ack", *PRIVATE_EVENTS}
     ]
 
 

@@ -52,7 +52,14 @@ def test_reports_of_one_message_are_one_alert_with_a_count() -> None:
     for person in people:
         meeting.ok(person, p.Report(message_id=mid, reason="rude"))
         meeting.ok(person, p.Report(message_id=mid, reason="rude"))  # again: nothing
-    events = meeting.since(before)
+    everything = meeting.since(before)
+    shared = [e for e in everything if e.type in {"alert", "alert_updated"}]
+    assert [e.type for e in shared] == ["alert"] + ["alert_updated"] * 9
+    assert [e.body.get("count", e.body.get("alert", {}).get("count")) for e in shared] == list(
+        range(1, 11)
+    )
+    assert sum("x" * 2000 in str(e.body) for e in everything) == 2  # once each: report, alert
+    events = [e for e in everything if e.type not in {"alert", "alert_updated"}]
     assert [e.type for e in events] == ["report"] + ["report_updated"] * 9
     assert sum("x" * 2000 in str(e.body) for e in events) == 1  # the text travels once
     assert [e.body["count"] for e in events] == list(range(1, 11))

@@ -124,7 +124,8 @@ def test_admit_tells_only_the_newcomer_and_then_everyone_sees_them_join() -> Non
     new = meeting.join(pseudonym="Newcomer")
     before = meeting.seq
     meeting.ok(host, p.Admit(participant_id=new))
-    admitted, joined = meeting.since(before)
+    admitted, joined, knock_done = meeting.since(before)
+    assert knock_done.type == "alert_updated" and knock_done.body["status"] == "resolved"
     assert (admitted.type, joined.type) == ("admitted", "joined")
     assert admitted.body == {"participant_id": new}
     assert meeting.sees(new, admitted)
@@ -140,7 +141,8 @@ def test_deny_sends_the_newcomer_away_and_tells_facilitators() -> None:
     new = meeting.join(pseudonym="Newcomer")
     before = meeting.seq
     meeting.ok(host, p.Deny(participant_id=new))
-    (denied,) = meeting.since(before)
+    denied, knock_done = meeting.since(before)
+    assert knock_done.type == "alert_updated" and knock_done.body["status"] == "resolved"
     assert denied.type == "denied"
     assert meeting.sees(new, denied) and meeting.sees(host, denied)  # clears the knock
     assert meeting.room.participants[new].status == "gone"
@@ -189,7 +191,8 @@ def test_a_waiting_person_can_only_leave() -> None:
         assert meeting.refused(new, command) == "not_allowed"
     before = meeting.seq
     meeting.ok(new, p.Leave())
-    (left,) = meeting.since(before)
+    left, knock_done = meeting.since(before)
+    assert knock_done.type == "alert_updated" and knock_done.body["status"] == "resolved"
     assert left.type == "left"
     assert left.body == {"participant_id": new, "reason": "left"}
     assert meeting.sees(host, left) and not meeting.sees(ann, left)
@@ -818,7 +821,10 @@ def test_reports_go_to_facilitators_only_and_do_not_name_the_reporter() -> None:
     mid = meeting.say(ann, "you are all idiots")
     before = meeting.seq
     meeting.ok(bea, p.Report(message_id=mid, reason="rude"))
-    (report,) = meeting.since(before)
+    report, alert = meeting.since(before)
+    assert alert.type == "alert" and alert.body["alert"]["count"] == 1
+    assert bea not in p.encode_event(alert).decode()
+    assert "Bea" not in p.encode_event(alert).decode()
     assert report.type == "report"
     assert report.body == {
         "report_id": "r1",
@@ -846,7 +852,8 @@ def test_help_requests_are_seen_by_facilitators_and_the_asker_only() -> None:
     meeting, host, (ann, bea, _) = group()
     before = meeting.seq
     meeting.ok(ann, p.Help(note="I'm struggling right now"))
-    (help_,) = meeting.since(before)
+    help_, alert = meeting.since(before)
+    assert alert.type == "alert" and meeting.sees(host, alert) and not meeting.sees(ann, alert)
     assert help_.type == "help_requested"
     assert help_.body == {
         "participant_id": ann,

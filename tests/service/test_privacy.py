@@ -1,5 +1,6 @@
-"""What attendees write never reaches the database, files or logs; logs name no address;
-nor does the device value a browser sends (a keep-out keeps only a keyed hash of it)."""
+"""What attendees write (messages, reports, help notes, whispers) never reaches the
+database, files or logs; logs name no address; nor does the device value a browser
+sends (a keep-out keeps only a keyed hash of it)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,18 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
         await heron.command("report", message_id=message["message_id"], reason=f"reason {marker}")
         await heron.command("help", note=f"help {marker}")
         await host.wait_for("report")
+        # The shared alert (its note), its claim and resolution, and both ways of the
+        # private line leave nothing behind either.
+        assert (await host.wait_for("alert"))["alert"]["kind"] == "report"
+        help_alert = await host.wait_for("alert")
+        assert help_alert["alert"]["note"] == f"help {marker}"
+        await host.command("claim_alert", alert_id=help_alert["alert"]["id"])
+        whispered = await heron.command("whisper", text=f"whisper {marker}")
+        assert whispered["type"] == "ack"
+        answer = await host.command("whisper", to=heron.me, text=f"answer {marker}")
+        assert answer["type"] == "ack"
+        await heron.wait_for("whisper", to=heron.me)
+        await host.command("resolve_alert", alert_id=help_alert["alert"]["id"])
         await host.command("delete", message_id=message["message_id"])
         await host.command("mute", participant_id=amber.me)
         await host.command("end")

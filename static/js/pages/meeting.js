@@ -279,8 +279,21 @@ function start(hello, session) {
   client.addEventListener("fatal", (e) => onFatal(e.detail));
   client.addEventListener("event", (e) => {
     if (e.detail.type === "meeting_ended") ended();
+    if (e.detail.type === "whisper" && !$("#waiting-view").hidden) waitingWhisper(e.detail);
   });
   client.connect();
+}
+
+/** A facilitator's private word to someone in the waiting room ("we start in two minutes"). */
+function waitingWhisper(event) {
+  $("#waiting-whispers").append(
+    h(
+      "li",
+      { class: "msg whisper" },
+      h("p", { class: "msg-head" }, h("span", { class: "badge private", text: t("whisper.from", { name: event.pseudonym }) })),
+      h("p", { class: "msg-text", dir: "auto", text: event.text }),
+    ),
+  );
 }
 
 /** Too late to come back as before: forget it, and offer the join form again. */
