@@ -18,7 +18,7 @@ from starlette.requests import Request
 from server.api.auth import signed_in
 from server.api.errors import forbidden, not_found
 from server.context import AppContext
-from server.db.models import Group, GroupFacilitator, User
+from server.db.models import Group, GroupFacilitator, Meeting, User
 
 
 async def is_facilitator(session: AsyncSession, user_id: int, group_id: str) -> bool:
@@ -46,6 +46,22 @@ async def group_for(session: AsyncSession, user: User, group_id: str, *, write: 
     if write:
         raise forbidden("Only an organiser may change a group.")
     return group
+
+
+async def meeting_by_id(session: AsyncSession, meeting_id: str) -> Meeting:
+    meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
+    if meeting is None:
+        raise not_found("meeting")
+    return meeting
+
+
+async def meeting_for(
+    session: AsyncSession, user: User, meeting_id: str, *, write: bool
+) -> Meeting:
+    """The meeting if `user` may read (or, with write, change) its group."""
+    meeting = await meeting_by_id(session, meeting_id)
+    await group_for(session, user, meeting.group_id, write=write)
+    return meeting
 
 
 class GroupAccess(NamedTuple):

@@ -12,11 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from server.api.access import group_for
+from server.api.access import meeting_for
 from server.api.auth import signed_in
-from server.api.errors import not_found
 from server.api.jsonio import json_response
-from server.db.models import AuditEntry, Meeting
+from server.db.models import AuditEntry
 
 
 def _person(role: str | None, ordinal: int | None) -> dict[str, Any] | None:
@@ -36,11 +35,7 @@ def entry_out(row: AuditEntry) -> dict[str, Any]:
 
 async def meeting_audit(request: Request) -> Response:
     async with signed_in(request, "organiser") as (_, session, user):
-        meeting_id = request.path_params["id"]
-        meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
-        if meeting is None:
-            raise not_found("meeting")
-        await group_for(session, user, meeting.group_id, write=True)
+        meeting = await meeting_for(session, user, request.path_params["id"], write=True)
         rows = await session.scalars(
             select(AuditEntry)
             .where(AuditEntry.meeting_id == meeting.id)

@@ -14,19 +14,18 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from server.api.access import group_access, group_for, is_facilitator
+from server.api.access import group_access, is_facilitator, meeting_by_id, meeting_for
 from server.api.auth import signed_in
 from server.api.errors import ApiError, invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now
 from server.api.validation import check_zone, clean_text
 from server.context import ctx
-from server.db.models import Group, Meeting, User, utcnow
+from server.db.models import Group, Meeting, utcnow
 from server.db.resources import group_resources
 from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
 
@@ -208,25 +207,9 @@ async def list_meetings(request: Request) -> Response:
         return json_response([meeting_out(m, minutes, now) for m in meetings])
 
 
-async def _meeting(session: AsyncSession, meeting_id: str) -> Meeting:
-    meeting = await session.get(Meeting, meeting_id) if len(meeting_id) <= 32 else None
-    if meeting is None:
-        raise not_found("meeting")
-    return meeting
-
-
-async def _meeting_for(
-    session: AsyncSession, user: User, meeting_id: str, *, write: bool
-) -> Meeting:
-    """The meeting if `user` may read (or, with write, change) its group."""
-    meeting = await _meeting(session, meeting_id)
-    await group_for(session, user, meeting.group_id, write=write)
-    return meeting
-
-
 async def get_meeting(request: Request) -> Response:
     async with signed_in(request) as (app, session, user):
-        meeting = await _meeting_for(session, user, request.path_params["id"], write=False)
+        meeting = await meeting_for(session, user, request.path_params["id"], write=False)
         return json_response(meeting_out(meeting, app.settings.room_open_minutes))
 
 
@@ -236,7 +219,7 @@ async def patch_meeting(request: Request) -> Response:
     A new `timezone` without a new `starts_at` keeps the wall-clock time in the new zone.
     """
     async with signed_in(request) as (app, session, user):
-        meeting = await _meeting_for(session, user, request.path_params["id"], write=True)
+        meeting = await meeting_for(session, user, request.path_params["id"], write=True)
         body = await decode_body(request, MeetingPatch)
         was_open = open_now(app, meeting)
         zone = _zone(body.timezone, meeting.timezone)
@@ -263,7 +246,7 @@ async def patch_meeting(request: Request) -> Response:
 async def delete_meeting(request: Request) -> Response:
     """Deletes one meeting; with ?series=future, also the later ones of its series."""
     async with signed_in(request) as (app, session, user):
-        meeting = await _meeting_for(session, user, request.path_params["id"], write=True)
+        meeting = await meeting_for(session, user, request.path_params["id"], write=True)
         scope = request.query_params.get("series", "")
         if scope not in {"", "future"}:
             raise invalid({"series": "Use series=future, or leave it out."})
@@ -288,7 +271,7 @@ async def delete_meeting(request: Request) -> Response:
 async def facilitator_token(request: Request) -> Response:
     async with signed_in(request) as (app, session, user):
         assert app.signer is not None
-        meeting = await _meeting(session, request.path_params["id"])
+        meeting = await meeting_by_id(session, request.path_params["id"])
         if user.role != "organiser" and not await is_facilitator(
             session, user.id, meeting.group_id
         ):
@@ -311,7 +294,7 @@ async def public_meeting(request: Request) -> Response:
     """What an attendee needs to join; no sign-in, the meeting id is the capability."""
     app = ctx(request)
     async with app.session() as session:
-        meeting = await _meeting(session, request.path_params["id"])
+        meeting = await meeting_by_id(session, request.path_params["id"])
         group = await session.get(Group, meeting.group_id)
         assert group is not None
         out = meeting_out(meeting, app.settings.room_open_minutes)
