@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rooms.entry import Ctx, Refused
+from rooms import protocol as p
+from rooms.entry import Ctx, Refused, limited
 from rooms.protocol import RoomLimits
 from rooms.state import (
     FACILITATORS,
@@ -24,6 +25,7 @@ from rooms.state import (
     MAX_RESOLVED_ALERTS,
     Alert,
     AlertKind,
+    Message,
     Participant,
     ReportAlert,
     Room,
@@ -127,6 +129,7 @@ def raise_alert(
     note: str = "",
     message_id: str | None = None,
     text: str | None = None,
+    count: int = 1,
 ) -> Alert:
     """A new open alert, told to the facilitators (`alert`)."""
     room = ctx.room
@@ -140,6 +143,7 @@ def raise_alert(
         note=note,
         message_id=message_id,
         text=text,
+        count=count,
     )
     room.alerts[alert.id] = alert
     _bound(room)
@@ -215,3 +219,58 @@ def resolve_knock(ctx: Ctx, participant_id: str) -> None:
     alert = open_alert_of(ctx.room, "knock", participant_id)
     if alert is not None:
         resolve(ctx, alert)
+
+
+# Raising them --------------------------------------------------------------------------
+
+
+def ask_help(ctx: Ctx, person: Participant, command: p.Help) -> p.Ok:
+    """The asker's confirmation is the command's ack; the alert goes to facilitators."""
+    if person.role == "facilitator":
+        raise Refused("not_allowed", "Help requests go to facilitators.")
+    limited(take_help(ctx.room, person, ctx.at))
+    # One open help alert per person: asking again while it is open updates its note.
+    alert = open_alert_of(ctx.room, "help", person.id)
+    if alert is None:
+        raise_alert(ctx, "help", person.id, person.pseudonym, note=command.note)
+    else:
+        alert.note = command.note
+        updated(ctx, alert)
+    return p.Ok()
+
+
+def report(ctx: Ctx, person: Participant, message: Message, command: p.Report) -> p.Ok:
+    """The first report of a message is one alert with its text; later ones (one per
+    participant) only raise its count, so the text reaches the facilitators once."""
+    taken = take_report(ctx.room, person, message.id, ctx.at)
+    if isinstance(taken, str):
+        raise Refused("rate_limited", taken)
+    kind, reported = taken
+    assert reported is not None
+    if kind == "again":
+        return p.Ok()
+    shared = ctx.room.alerts.get(reported.alert_id)
+    if shared is None:
+        # The first report, or its alert was dropped long after it was resolved.
+        shared = raise_alert(
+            ctx,
+            "report",
+            message.participant_id,
+            message.pseudonym,
+            note=command.reason,
+            message_id=message.id,
+            text=message.text,
+            count=len(reported.reporters),
+        )
+        reported.alert_id = shared.id
+        return p.Ok()
+    shared.count = len(reported.reporters)
+    shared.note = command.reason
+    reopened = shared.status == "resolved"
+    if reopened:
+        # Someone else reports it after it was dealt with: it is open again.
+        shared.status = "open"
+        shared.claimed_by = None
+    if kind == "update" or reopened:
+        updated(ctx, shared)
+    return p.Ok()

@@ -50,6 +50,17 @@ def remove(ctx: Ctx, command: p.Remove) -> p.Ok:
         raise Refused("not_allowed", "Facilitators cannot be removed.")
     ctx.room.removed_tokens.add(target.token_hash)
     depart(ctx, target, "removed")
+    # The same browser in another tab is the same person: it goes too, or the removal
+    # would not stick until that tab is closed.
+    if target.device_hash is not None:
+        for other in list(ctx.room.participants.values()):
+            if (
+                other.device_hash == target.device_hash
+                and other.status != "gone"
+                and other.role != "facilitator"
+            ):
+                ctx.room.removed_tokens.add(other.token_hash)
+                depart(ctx, other, "removed")
     return p.Ok()
 
 

@@ -32,8 +32,8 @@ ErrorCode = Literal[
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
-    "report", "help_requested", "reaction", "round_started", "round_ended", "meeting_ended",
-    "admitted", "denied", "resources_changed", "report_updated", "floor_extended", "alert",
+    "reaction", "round_started", "round_ended", "meeting_ended",
+    "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)

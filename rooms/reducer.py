@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, moderation, names
+from rooms import alerts, moderation, names, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -20,7 +20,6 @@ from rooms.entry import (
     Refused,
     Result,
     config_of,
-    limited,
     message_of,
 )
 from rooms.state import (
@@ -29,8 +28,6 @@ from rooms.state import (
     Message,
     Participant,
     Room,
-    facilitators_and,
-    pair,
 )
 
 __all__ = ["Closing", "Effect", "Greet", "Result", "apply", "due_actions", "next_deadline_ms"]
@@ -217,11 +214,11 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.React():
             return _react(ctx, person, command)
         case p.Help():
-            return _help(ctx, person, command)
+            return alerts.ask_help(ctx, person, command)
         case p.Report():
-            return _report(ctx, person, command)
+            return alerts.report(ctx, person, message_of(ctx.room, command.message_id), command)
         case p.Whisper():
-            return _whisper(ctx, person, command)
+            return whispers.whisper(ctx, person, command)
         case p.ClaimAlert():
             alerts.claim(ctx, person, command.alert_id)
             return p.Ok()
@@ -317,98 +314,6 @@ def _react(ctx: Ctx, person: Participant, command: p.React) -> p.Ok:
         {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
     )
     return p.Ok()
-
-
-def _help(ctx: Ctx, person: Participant, command: p.Help) -> p.Ok:
-    if person.role == "facilitator":
-        raise Refused("not_allowed", "Help requests go to facilitators.")
-    limited(alerts.take_help(ctx.room, person, ctx.at))
-    body = {"participant_id": person.id, "pseudonym": person.pseudonym, "note": command.note}
-    ctx.emit("help_requested", body, facilitators_and(person.id))
-    # One open help alert per person: asking again while it is open updates its note.
-    alert = alerts.open_alert_of(ctx.room, "help", person.id)
-    if alert is None:
-        alerts.raise_alert(ctx, "help", person.id, person.pseudonym, note=command.note)
-    else:
-        alert.note = command.note
-        alerts.updated(ctx, alert)
-    return p.Ok()
-
-
-def _report(ctx: Ctx, person: Participant, command: p.Report) -> p.Ok:
-    """The first report of a message is one alert with its text; later ones (one per
-    participant) only update its count."""
-    message = message_of(ctx.room, command.message_id)
-    taken = alerts.take_report(ctx.room, person, message.id, ctx.at)
-    if isinstance(taken, str):
-        raise Refused("rate_limited", taken)
-    kind, alert = taken
-    assert alert is not None
-    body = {"report_id": alert.report_id, "message_id": message.id, "count": len(alert.reporters)}
-    if kind == "new":
-        ctx.emit("report", {**body, "text": message.text, "reason": command.reason}, FACILITATORS)
-    elif kind == "update":
-        ctx.emit("report_updated", {**body, "reason": command.reason}, FACILITATORS)
-    if kind == "again":
-        return p.Ok()
-    shared = ctx.room.alerts.get(alert.alert_id)
-    if shared is None:
-        # The first report, or its alert was dropped long after it was resolved.
-        shared = alerts.raise_alert(
-            ctx,
-            "report",
-            message.participant_id,
-            message.pseudonym,
-            note=command.reason,
-            message_id=message.id,
-            text=message.text,
-        )
-        alert.alert_id = shared.id
-        shared.count = len(alert.reporters)
-        return p.Ok()
-    shared.count = len(alert.reporters)
-    shared.note = command.reason
-    if shared.status == "resolved":
-        # Someone else reports it after it was dealt with: it is open again.
-        shared.status = "open"
-        shared.claimed_by = None
-    if kind == "update":
-        alerts.updated(ctx, shared)
-    return p.Ok()
-
-
-def _whisper(ctx: Ctx, person: Participant, command: p.Whisper) -> p.Ok:
-    """A private line: facilitator to one participant (in the room or in the lobby),
-    attendee to the facilitators as a group. Muted attendees may still whisper."""
-    room = ctx.room
-    body: dict[str, object] = {
-        "participant_id": person.id,
-        "pseudonym": person.pseudonym,
-        "to": None,
-        "to_pseudonym": None,
-        "text": command.text,
-    }
-    if person.role != "facilitator":
-        if command.to is not None:
-            raise Refused(
-                "not_allowed", "Private messages go to the facilitators, not to one person."
-            )
-        limited(alerts.take_whisper(person, ctx.at))
-        ctx.emit("whisper", body, facilitators_and(person.id))
-        return p.Ok()
-    if command.to is None:
-        ctx.emit("whisper", body, FACILITATORS)
-        return p.Ok()
-    target = room.participants.get(command.to)
-    if target is None or target.status == "gone" or target.id == person.id:
-        raise Refused("no_such_participant", "Nobody by that id is here or waiting.")
-    body["to"] = target.id
-    body["to_pseudonym"] = target.pseudonym
-    ctx.emit("whisper", body, pair(person.id, target.id))
-    return p.Ok()
-
-
-# Shared steps ------------------------------------------------------------------------
 
 
 # Timers --------------------------------------------------------------------------------

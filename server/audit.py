@@ -34,6 +34,8 @@ AUDITED: dict[type, str] = {
     protocol.ExtendFloor: "extend_floor",
     protocol.SettingsChange: "settings",
     protocol.End: "end",
+    protocol.ClaimAlert: "claim_alert",
+    protocol.ResolveAlert: "resolve_alert",
 }
 
 
@@ -49,6 +51,9 @@ def audit_row(
     if isinstance(command, protocol.Delete):
         message = room.messages.get(command.message_id)
         target_id = message.participant_id if message is not None else None
+    if isinstance(command, protocol.ClaimAlert | protocol.ResolveAlert):
+        alert = room.alerts.get(command.alert_id)
+        target_id = alert.participant_id if alert is not None else None
     actor = room.participants.get(actor_id)
     target = room.participants.get(target_id) if target_id is not None else None
     return AuditEntry(

@@ -90,9 +90,6 @@ export function applyEvent(view, event, replay) {
       if (!replay) view.round = null;
       view.conversation.system(t("room.round_ended"), event);
       break;
-    case "help_requested":
-      if (event.participant_id === view.you?.id && !replay) view.composer.helpSent();
-      break;
     case "resources_changed":
       if (!replay) {
         view.resources = event.resources || [];

@@ -187,8 +187,8 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         expect(ash.locator("#composer-note")).to_contain_text("muted you")
         alert.get_by_role("button", name="Unmute Ash Tree").click()
         expect(ash.locator("#say")).to_be_enabled()
-        alert.get_by_role("button", name="Dismiss").click()
-        host.locator("#alerts li.help").get_by_role("button", name="Dismiss").click()
+        alert.get_by_role("button", name="Done").click()
+        host.locator("#alerts li.help").get_by_role("button", name="Done").click()
         expect(host).to_have_title(title)
 
         # Sound is off until switched on; then each arrival beeps once.
@@ -199,7 +199,7 @@ def test_the_facilitator_sees_alerts_arrive_and_acts_on_them(
         others[4].send("help", note="")
         expect(host.locator("#alert-count")).to_have_text("1")
         expect(sound).to_have_attribute("data-beeps", "1")
-        host.locator("#alerts li.help").get_by_role("button", name="Dismiss").click()
+        host.locator("#alerts li.help").get_by_role("button", name="Done").click()
 
         # Give the floor from the raised hand itself; add a minute.
         ash.locator("#hand").click()

@@ -57,7 +57,7 @@ def test_a_facilitator_answers_a_help_request_privately(demo: Demo, people: Peop
     expect(birch.locator("#messages li.whisper")).to_have_count(0)
     assert "stay after" not in birch.content()
 
-    alert.get_by_role("button", name="Dismiss").click()
+    alert.get_by_role("button", name="Done").click()
     expect(host.locator("#alerts li.help")).to_have_count(0)
 
 
@@ -113,7 +113,7 @@ def test_a_reloaded_facilitator_still_sees_the_pending_help_request(
     alert = host.locator("#alerts li.help", has_text="Please call on me later")
     expect(alert).to_have_count(1)
     expect(alert).to_contain_text("You are taking care of this")
-    alert.get_by_role("button", name="Dismiss").click()
+    alert.get_by_role("button", name="Done").click()
     expect(host.locator("#alerts li.help")).to_have_count(0)
     host.reload()
     expect(host.locator("#conn-status")).to_have_attribute("data-status", "in")

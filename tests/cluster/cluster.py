@@ -28,8 +28,7 @@ RETENTION_SECONDS = 30
 
 # Events only facilitators (or one participant) see; everything else is seen by all.
 PRIVATE_EVENTS = {
-    "knock", "report", "report_updated", "help_requested", "admitted", "denied", "alert",
-    "alert_updated", "whisper",
+    "knock", "admitted", "denied", "alert", "alert_updated", "whisper",
 }  # fmt: skip
 
 

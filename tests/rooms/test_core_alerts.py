@@ -16,8 +16,7 @@ def _people(meeting: Meeting, n: int) -> list[str]:
 
 
 def _alerts(meeting: Meeting, since: int) -> list[str]:
-    return [t for t in meeting.types_since(since) if t in {"report", "report_updated",
-                                                          "help_requested"}]  # fmt: skip
+    return [t for t in meeting.types_since(since) if t in {"alert", "alert_updated"}]
 
 
 def test_one_help_request_per_participant_per_interval() -> None:
@@ -58,13 +57,10 @@ def test_reports_of_one_message_are_one_alert_with_a_count() -> None:
     assert [e.body.get("count", e.body.get("alert", {}).get("count")) for e in shared] == list(
         range(1, 11)
     )
-    assert sum("x" * 2000 in str(e.body) for e in everything) == 2  # once each: report, alert
-    events = [e for e in everything if e.type not in {"alert", "alert_updated"}]
-    assert [e.type for e in events] == ["report"] + ["report_updated"] * 9
-    assert sum("x" * 2000 in str(e.body) for e in events) == 1  # the text travels once
-    assert [e.body["count"] for e in events] == list(range(1, 11))
-    assert {e.body["report_id"] for e in events} == {"r1"}
-    assert all(meeting.sees(host, e) and not meeting.sees(people[1], e) for e in events)
+    assert everything == shared  # nothing else: no second copy of the report
+    assert sum("x" * 2000 in str(e.body) for e in everything) == 1  # the text travels once
+    assert {e.body.get("alert_id", e.body.get("alert", {}).get("id")) for e in shared} == {"a1"}
+    assert all(meeting.sees(host, e) and not meeting.sees(people[1], e) for e in everything)
 
 
 def test_the_room_caps_what_reaches_the_facilitators_each_minute() -> None:
@@ -88,7 +84,7 @@ def test_the_room_caps_what_reaches_the_facilitators_each_minute() -> None:
     assert meeting.seq == spent
     meeting.advance(60)
     meeting.ok(people[6], p.Report(message_id=mid))
-    assert meeting.last("report_updated").body["count"] == 7
+    assert meeting.last("alert_updated").body["count"] == 7
     meeting.ok(people[2], p.Help())
 
 

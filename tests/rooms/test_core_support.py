@@ -97,6 +97,7 @@ class Meeting:
         token: str | None = None,
         lobby_exempt: bool = False,
         seed: int | None = None,
+        device: str | None = None,
     ) -> p.Ok | p.Err:
         self._conns += 1
         self._seeds += 1
@@ -107,6 +108,7 @@ class Meeting:
             name_seed=self._seeds if seed is None else seed,
             token_hash=token or f"token-{self._conns}",
             lobby_exempt=lobby_exempt,
+            device_hash=device,
         )
         return self.system(command)
 

@@ -261,7 +261,7 @@ export default {
   "alerts.report": "بلاغ عن رسالة",
   "alerts.reported_by": "(أبلغ عنها {count} أشخاص)",
   "alerts.reason": "السبب:",
-  "alerts.dismiss": "تجاهل",
+  "alerts.done": "تم",
   "alerts.already_removed": "حُذفت الرسالة.",
 
   "room.floor_extended": "منح أحد الميسّرين {name} وقتًا إضافيًا",
@@ -282,7 +282,7 @@ export default {
   "alerts.message_by": "رسالة من {name}",
   "alerts.author_gone": "(لم يعد هنا)",
   "alerts.delete_name": "احذف الرسالة التي كتبها {name}",
-  "alerts.dismiss_name": "تجاهل هذا التنبيه عن {name}",
+  "alerts.done_name": "اجعل التنبيه عن {name} منتهيًا",
   "alerts.claim": "تولَّ الأمر",
   "alerts.claim_name": "تولَّ هذا التنبيه عن {name}",
   "alerts.claimed_by": "يتولاه {name}",

@@ -262,7 +262,7 @@ export default {
   "alerts.report": "Message reported",
   "alerts.reported_by": "(reported by {count} people)",
   "alerts.reason": "Reason:",
-  "alerts.dismiss": "Dismiss",
+  "alerts.done": "Done",
   "alerts.already_removed": "The message has been removed.",
 
   "room.floor_extended": "A facilitator gave {name} more time",
@@ -283,7 +283,7 @@ export default {
   "alerts.message_by": "Message by {name}",
   "alerts.author_gone": "(no longer here)",
   "alerts.delete_name": "Delete the message by {name}",
-  "alerts.dismiss_name": "Dismiss this alert about {name}",
+  "alerts.done_name": "Mark the alert about {name} as done",
   "alerts.claim": "Claim",
   "alerts.claim_name": "Claim this alert about {name}",
   "alerts.claimed_by": "Claimed by {name}",

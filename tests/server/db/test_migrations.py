@@ -170,8 +170,8 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
                  "reason": f"reason {reason}"}
             )  # fmt: skip
             heron.send_json({"type": "help", "id": "h1", "note": f"help {note}"})
-            assert _reply(host, "report")["reason"] == f"reason {reason}"
-            assert _reply(host, "help_requested")["note"] == f"help {note}"
+            assert _reply(host, "alert")["alert"]["note"] == f"reason {reason}"
+            assert _reply(host, "alert")["alert"]["note"] == f"help {note}"
             for frame in (
                 {"type": "delete", "message_id": message["message_id"]},
                 {"type": "mute", "participant_id": amber_id},

@@ -51,3 +51,24 @@ def test_only_an_organiser_reads_the_audit(hearth: InProcessHearth) -> None:
     finally:
         hearth.http.cookies.update(saved)
     assert hearth.http.get(f"/api/meetings/{meeting.id}/audit").json() == []
+
+
+def test_claiming_and_resolving_an_alert_is_audited_without_its_note(
+    hearth: InProcessHearth,
+) -> None:
+    meeting = hearth.create_meeting()
+    host = meeting.facilitator(pseudonym="Kind Heron")
+    amber = meeting.join("amber", pseudonym="Amber Quietly")
+    assert amber.command("help", note="my private trouble")["type"] == "ack"
+    alert_id = host.wait_for("alert")["alert"]["id"]
+    assert host.command("claim_alert", alert_id=alert_id)["type"] == "ack"
+    assert host.command("resolve_alert", alert_id=alert_id)["type"] == "ack"
+
+    rows = audit(hearth, meeting.id, 2)
+    asker = {"role": "attendee", "ordinal": 2}
+    assert [(r["action"], r["target"]) for r in rows] == [
+        ("claim_alert", asker),
+        ("resolve_alert", asker),
+    ]
+    for secret in ("my private trouble", "Amber Quietly", "Kind Heron", alert_id):
+        assert secret not in str(rows)

@@ -113,18 +113,21 @@ def test_reports_reach_only_facilitators_and_help_only_them_and_the_asker(
     )
     assert heron.command("report", message_id="m-none", reason="x")["code"] == "no_such_message"
     for facilitator in (host, cohost):
-        report = facilitator.wait_for("report")
-        assert (report["text"], report["reason"]) == ("a hurtful remark", "hurtful")
+        report = facilitator.wait_for("alert")["alert"]
+        assert (report["text"], report["note"]) == ("a hurtful remark", "hurtful")
         assert heron.me not in str(report) and "Heron" not in str(report)
 
     assert wren.command("help", note="I need a moment")["type"] == "ack"
-    for client in (host, cohost, wren):
-        asked = client.wait_for("help_requested")
+    for client in (host, cohost):
+        asked = client.wait_for("alert")["alert"]
         assert (asked["participant_id"], asked["note"]) == (wren.me, "I need a moment")
 
     # A last event everyone sees, so nothing else can still be on its way.
     assert host.command("say", text="thank you all")["type"] == "ack"
-    for client in (amber, heron):
+    for client in (amber, heron, wren):
         client.wait_for("message", text="thank you all")
         seen = {e["type"] for e in client.events}
-        assert "report" not in seen and "help_requested" not in seen, seen
+        assert "alert" not in seen and "alert_updated" not in seen, seen
+        assert "a hurtful remark" not in str(client.events[-1]) and "I need a moment" not in str(
+            [e for e in client.events if e["type"] != "message"]
+        )

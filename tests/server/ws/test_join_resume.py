@@ -85,7 +85,7 @@ def test_a_resume_delivers_exactly_the_missed_events_once(hearth: InProcessHeart
     amber.command("help", note="only for facilitators and me")
     host.command("grant")
     wren.wait_for("floor_granted")
-    host.wait_for("help_requested")
+    host.wait_for("alert")
 
     back = meeting.connect("heron-back")
     welcome = back.hello(resume={"token": token, "last_seq": before})

@@ -185,3 +185,25 @@ def test_a_malformed_device_is_a_bad_hello(hearth: InProcessHearth) -> None:
         reply = client.hello(device=bad)
         assert reply["type"] == "error" and reply["code"] == "bad_request", reply
         assert client.closed() == 4400
+
+
+def test_removing_someone_also_removes_their_other_tabs_in_the_meeting(
+    hearth: InProcessHearth,
+) -> None:
+    """A hostile attendee opens the meeting in two tabs of one browser: removing one
+    must not leave the other in the room until it is closed."""
+    meeting = hearth.create_meeting()
+    host = meeting.facilitator()
+    mine = device(secrets.token_bytes(32), meeting.group_id)
+    first = meeting.join("tab1", pseudonym="Troll One", device=mine)
+    second = meeting.join("tab2", pseudonym="Troll Two", device=mine)
+    bystander = meeting.join("other", pseudonym="Bystander")
+    assert host.command("remove", participant_id=first.me)["type"] == "ack"
+    for tab in (first, second):
+        assert tab.wait_for("error")["code"] == "removed"
+        assert tab.closed() == 4403
+    gone = {bystander.wait_for("left")["participant_id"] for _ in range(2)}
+    assert gone == {first.me, second.me}
+    assert bystander.command("say", text="still here")["type"] == "ack"
+    assert keep_outs(meeting, want=1) == 1  # one browser, one keep-out
+    assert refused(meeting, device=mine) == ("banned", 4403)

@@ -83,16 +83,14 @@ def test_a_late_facilitator_is_not_replayed_earlier_reports_help_or_knocks(
     second_host = meeting.facilitator("Cohost")
     joined_at = second_host.last_seq
     amber.command("help", note="a help note from after")
-    second_host.wait_for("help_requested", note="a help note from after")
+    second_host.wait_for("alert_updated", note="a help note from after")
 
     again, welcome = resume_from_the_start(meeting, second_host)
     events = replayed(again, welcome)
     assert all(e["seq"] > joined_at for e in events), events
     for leaked in (SECRET, "private matter", "a help note from before", "Lark"):
         assert leaked not in str(events), leaked
-    assert [e["note"] for e in events if e["type"] == "help_requested"] == [
-        "a help note from after"
-    ]
+    assert [e["note"] for e in events if e["type"] == "alert_updated"] == ["a help note from after"]
 
 
 def test_a_resume_replays_nothing_from_the_lobby_wait_nor_what_was_meant_for_others(
@@ -117,7 +115,8 @@ def test_a_resume_replays_nothing_from_the_lobby_wait_nor_what_was_meant_for_oth
     admit(host, "Wren")
     wren.wait_for("welcome")  # wren got an `admitted` meant for wren alone
     amber.command("help", note="for the facilitators and Amber")
-    host.wait_for("help_requested")
+    while host.wait_for("alert")["alert"]["kind"] != "help":
+        pass
     amber.command("say", text="said after Heron was let in")
     heron.wait_for("message", text="said after Heron was let in")
 
@@ -127,5 +126,5 @@ def test_a_resume_replays_nothing_from_the_lobby_wait_nor_what_was_meant_for_oth
     text = str(events)
     assert "said while Heron waited in the lobby" not in text
     assert "for the facilitators and Amber" not in text
-    assert not [e for e in events if e["type"] in {"knock", "admitted", "help_requested"}]
+    assert not [e for e in events if e["type"] in {"knock", "admitted", "alert", "alert_updated"}]
     assert [e["text"] for e in events if e["type"] == "message"] == ["said after Heron was let in"]
