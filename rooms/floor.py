@@ -14,6 +14,8 @@ def raise_hand(ctx: Ctx, person: Participant) -> p.Ok:
         raise Refused("muted", "You are muted.")
     if room.floor is not None and room.floor.participant_id == person.id:
         raise Refused("not_allowed", "You have the floor already.")
+    if not room.settings.queue_open and person.role != "facilitator":
+        raise Refused("queue_closed", "Hands are not open in this part of the meeting yet.")
     if person.hand_raised_at is None:
         limited(alerts.take_hand(room, person, ctx.at))
         room.counter_hands += 1

@@ -107,6 +107,7 @@ def change_settings(ctx: Ctx, command: p.SettingsChange) -> p.Ok:
         "lobby",
         "slow_mode_seconds",
         "queue_policy",
+        "queue_open",
     ):
         value = getattr(command, name)
         if value is not None:

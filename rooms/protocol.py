@@ -28,6 +28,7 @@ ErrorCode = Literal[
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
     "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
+    "queue_closed",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
@@ -35,6 +36,7 @@ EventType = Literal[
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper",
+    "segment_started",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -43,6 +45,7 @@ COMMAND_TYPES = (
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
     "claim_alert", "resolve_alert",
+    "next_segment", "goto_segment",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -219,6 +222,20 @@ class SettingsChange(_Frame, tag="settings"):
     lobby: bool | None = None
     slow_mode_seconds: Annotated[int, msgspec.Meta(ge=0, le=300)] | None = None
     queue_policy: QueuePolicy | None = None
+    queue_open: bool | None = None
+    id: RequestId | None = None
+
+
+class NextSegment(_Frame, tag="next_segment"):
+    """`current`: the part the facilitator saw as current; if the room has moved on
+    since (another facilitator clicked first), the command is stale and changes nothing."""
+
+    current: Annotated[int, msgspec.Meta(ge=-1, le=1000)] | None = None
+    id: RequestId | None = None
+
+
+class GotoSegment(_Frame, tag="goto_segment"):
+    index: Annotated[int, msgspec.Meta(ge=0, le=1000)]
     id: RequestId | None = None
 
 
@@ -234,6 +251,7 @@ ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
+    | NextSegment | GotoSegment
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.
@@ -260,6 +278,29 @@ class RoomLimits(msgspec.Struct, frozen=True):
     room_alerts_per_minute: int = 30  # help requests and reports, the whole room
 
 
+SegmentKind = Literal["reading", "round", "shares", "discussion", "break", "closing"]
+
+
+class SegmentSettings(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The room settings a part of the meeting implies; one left out keeps the room's."""
+
+    crosstalk: bool | None = None
+    share_seconds: int | None = None
+    queue_open: bool | None = None
+    queue_policy: QueuePolicy | None = None
+    slow_mode_seconds: int | None = None
+
+
+class Segment(msgspec.Struct, frozen=True):
+    """One part of a meeting's format (organiser content: it may be stored)."""
+
+    title: str
+    kind: SegmentKind
+    minutes: int
+    reading: str | None = None
+    settings: SegmentSettings = msgspec.field(default_factory=SegmentSettings)
+
+
 class RoomConfig(msgspec.Struct, frozen=True):
     meeting_id: str
     title: str
@@ -275,6 +316,9 @@ class RoomConfig(msgspec.Struct, frozen=True):
     grace_seconds: int = 60
     resources: list[ResourceInfo] = []
     limits: RoomLimits = msgspec.field(default_factory=RoomLimits)
+    # The meeting's format: its name and parts, in order (empty: no format).
+    format_name: str | None = None
+    agenda: list[Segment] = []
 
 
 class Open(_Frame, tag="open"):

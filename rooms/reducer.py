@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, moderation, names, whispers
+from rooms import agenda, alerts, moderation, names, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -249,6 +249,10 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
             return moderation.deny(ctx, command)
         case p.SettingsChange():
             return moderation.change_settings(ctx, command)
+        case p.NextSegment():
+            return agenda.next_segment(ctx, command)
+        case p.GotoSegment():
+            return agenda.goto_segment(ctx, command)
         case p.End():
             moderation.end(ctx, person.id)
             return p.Ok()
@@ -258,6 +262,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
+    p.NextSegment, p.GotoSegment,
 })  # fmt: skip
 
 

@@ -42,6 +42,7 @@ class Settings:
     lobby: bool = False
     slow_mode_seconds: int = 0
     queue_policy: QueuePolicy = "fifo"
+    queue_open: bool = True  # whether attendees may raise a hand now
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Settings:
             "lobby": self.lobby,
             "slow_mode_seconds": self.slow_mode_seconds,
             "queue_policy": self.queue_policy,
+            "queue_open": self.queue_open,
         }
 
 
@@ -205,6 +207,10 @@ class Room:
     reports: dict[str, ReportAlert] = field(default_factory=dict)  # by message id
     alert_times: list[int] = field(default_factory=list)  # help and reports, last minute
     alerts: dict[str, Alert] = field(default_factory=dict)  # by alert id, oldest first
+    # The format's current part (-1: not started), and when each part started, in
+    # order (what the organiser's minutes-per-part figures come from).
+    agenda_index: int = -1
+    segments_run: list[tuple[int, int]] = field(default_factory=list)
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rooms import protocol, views
+from rooms import agenda, protocol, views
 from rooms.state import Room
 
 
@@ -70,6 +70,7 @@ def welcome(
         "seq": views.last_event_seq(room),
         "recent": recent,
         "resumed": resumed,
+        "agenda": agenda.agenda_view(room),
     }
     if views.is_facilitator(room, participant_id):
         message["alerts"] = views.alerts_view(room)

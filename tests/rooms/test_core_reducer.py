@@ -42,6 +42,7 @@ def test_config_seeds_the_settings() -> None:
         "lobby": True,
         "slow_mode_seconds": 0,
         "queue_policy": "fifo",
+        "queue_open": True,
     }
 
 
@@ -743,6 +744,7 @@ def test_settings_changed_carries_the_whole_settings() -> None:
             "lobby": False,
             "slow_mode_seconds": 0,
             "queue_policy": "fifo",
+            "queue_open": True,
         }
     }
     assert meeting.sees(ann, changed)
@@ -754,6 +756,7 @@ def test_settings_changed_carries_the_whole_settings() -> None:
         "lobby": False,
         "slow_mode_seconds": 5,
         "queue_policy": "fifo",
+        "queue_open": True,
     }
     assert views.snapshot(meeting.room, ann)["settings"] == changed.body["settings"] | {
         "share_seconds": 90,
