@@ -2,7 +2,7 @@
 // resume the snapshot already holds the state the missed events produced
 // (`replay`): they only add their lines to the conversation.
 
-import { t } from "./i18n.js";
+import { formatNumber, t } from "./i18n.js";
 
 /** Applies one event to `view` (a RoomView). */
 export function applyEvent(view, event, replay) {
@@ -85,6 +85,11 @@ export function applyEvent(view, event, replay) {
     case "round_started":
       if (!replay) view.round = { order: event.order || [] };
       view.conversation.system(t("room.round_started"), event);
+      break;
+    case "segment_started":
+      if (!replay) view.settings = event.segment.settings || view.settings;
+      view.agendaLine.onSegment(event, replay);
+      view.conversation.system(t("agenda.started", { title: event.segment.title, n: formatNumber(event.segment.minutes) }), event);
       break;
     case "round_ended":
       if (!replay) view.round = null;

@@ -9,6 +9,7 @@ import { $, h, safeUrl, show } from "./dom.js";
 import { t } from "./i18n.js";
 import { Conversation } from "./conversation.js";
 import { FloorLine } from "./floor-line.js";
+import { AgendaLine } from "./agenda.js";
 import { PeoplePanel } from "./people-panel.js";
 import { PhoneTabs } from "./phone-tabs.js";
 import { ComposerArea } from "./composer-area.js";
@@ -23,6 +24,7 @@ const ERROR_KEYS = new Set([
   "no_such_participant",
   "no_such_message",
   "queue_empty",
+  "queue_closed",
   "too_large",
   "bad_request",
   "offline",
@@ -69,6 +71,7 @@ export class RoomView {
     };
     this.conversation = new Conversation(this.el.log, this);
     this.floorLine = new FloorLine(root, this);
+    this.agendaLine = new AgendaLine(root, this);
     this.tabs = new PhoneTabs(root);
     this.composer = new ComposerArea(root, this, resourceItems);
     this.people = new PeoplePanel(
@@ -159,6 +162,7 @@ export class RoomView {
     this.settings = state.settings || {};
     this.resources = state.resources || this.resources;
     this.snapshotSeq = frame.seq || 0;
+    this.agendaLine.onWelcome(frame);
     if (!frame.resumed) {
       for (const message of frame.recent || []) this.addMessage(message);
     }
@@ -221,6 +225,7 @@ export class RoomView {
   renderState() {
     if (!this.you) return;
     this.floorLine.render();
+    this.agendaLine.render();
     this.people.render();
     this.composer.render();
     if (this.facilitator) this.facilitator.render();
@@ -248,6 +253,7 @@ export class RoomView {
   /** Forgets the conversation (the meeting ended or we were removed). */
   clear() {
     this.floorLine.stop();
+    this.agendaLine.stop();
     this.conversation.clear();
     this.composer.close();
   }
