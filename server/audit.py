@@ -34,6 +34,8 @@ AUDITED: dict[type, str] = {
     protocol.ExtendFloor: "extend_floor",
     protocol.SettingsChange: "settings",
     protocol.End: "end",
+    protocol.Promote: "promote",
+    protocol.Demote: "demote",
 }
 
 
