@@ -94,6 +94,7 @@ class Participant:
             "role": self.role,
             "muted": self.muted,
             "hand_raised": self.hand_raised_at is not None,
+            "cohost": self.promoted,
         }
 
 

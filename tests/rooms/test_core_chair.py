@@ -38,6 +38,10 @@ def test_a_promoted_attendee_becomes_a_facilitator_told_to_everyone() -> None:
     view = meeting.last("facilitator_view")
     assert meeting.sees(ann, view) and not meeting.sees(bea, view) and not meeting.sees(host, view)
     assert views.is_facilitator(meeting.room, ann)
+    shown = views.snapshot(meeting.room, bea)["participants"]
+    assert [(x["id"], x["role"], x["cohost"]) for x in shown if x["id"] == ann] == [
+        (ann, "facilitator", True)
+    ]
     # Now a facilitator: what was only the host's is hers too.
     meeting.ok(ann, p.Grant(participant_id=bea))
     assert meeting.holder() == bea
