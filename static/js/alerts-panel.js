@@ -123,6 +123,17 @@ export class AlertsPanel {
     }
   }
 
+  stop() {
+    this.lobby = new Map();
+    this.alerts = [];
+    this.shared = new Map();
+    this.forms.clear();
+    this.el.toasts.replaceChildren();
+    show(this.el.pane, false);
+    const meeting = this.view.meeting;
+    if (meeting) document.title = `${meeting.title || meeting.group || ""} · Hearth`;
+  }
+
   total() {
     return this.alerts.length + this.lobby.size;
   }
