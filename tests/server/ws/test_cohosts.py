@@ -8,6 +8,7 @@ import pytest
 
 from tests.server.ws.inprocess import InProcessHearth
 from tests.server.ws.test_audit import audit
+from tests.server.ws.test_history_lost import back, lose_history
 
 GRACE = 1
 
@@ -130,3 +131,22 @@ def test_a_co_host_keeps_the_chair_when_the_facilitator_drops(hearth: InProcessH
     birch.drain()
     assert not [f for f in birch.frames if f["type"] == "chair_changed"]
     assert amber.command("grant", participant_id=birch.me)["type"] == "ack"
+
+
+def test_a_co_host_comes_back_a_facilitator_after_the_history_is_lost(
+    hearth: InProcessHearth,
+) -> None:
+    """The worker rejoins each connection in the role it remembers: the promotion's."""
+    meeting = hearth.create_meeting()
+    host = meeting.facilitator()
+    amber = meeting.join("amber", pseudonym="Amber")
+    birch = meeting.join("birch", pseudonym="Birch")
+    assert host.command("promote", participant_id=amber.me)["type"] == "ack"
+    amber.wait_for("facilitator_view")
+    assert host.command("promote", participant_id=birch.me)["type"] == "ack"
+    assert host.command("demote", participant_id=birch.me)["type"] == "ack"
+    birch.wait_for("role_changed", role="attendee")
+
+    lose_history(hearth, meeting)
+    assert back(amber, "welcome")["you"]["role"] == "facilitator"  # type: ignore[index]
+    assert back(birch, "welcome")["you"]["role"] == "attendee"  # type: ignore[index]
