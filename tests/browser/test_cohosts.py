@@ -123,3 +123,25 @@ def test_attendees_are_told_when_nobody_runs_the_room(
     join(organiser, demo.meeting_url, "Organiser Sam", facilitator=True)
     expect(status).to_be_hidden()
     expect(ash.locator("#messages li", has_text="A facilitator is here again")).to_be_visible()
+
+
+def test_an_organiser_asks_for_the_lobby_while_nobody_runs_the_room(
+    demo: Demo, people: People
+) -> None:
+    page = people.page(**LAPTOP)
+    sign_in(page, demo.url, *demo.organiser)
+    page.get_by_role("button", name="New group").click()
+    form = page.locator("#group-form")
+    form.get_by_label("Name", exact=True).fill("Night circle")
+    form.locator("summary", has_text="Room defaults").click()
+    setting = form.get_by_label(
+        "Newcomers wait in the waiting room while no facilitator is in the meeting"
+    )
+    expect(setting).not_to_be_checked()
+    setting.check()
+    form.get_by_role("button", name="Create group").click()
+    expect(page.locator("#detail-name")).to_have_text("Night circle")
+    groups = page.request.get(f"{demo.url}/api/groups").json()
+    assert [g["lobby_when_unattended"] for g in groups if g["name"] == "Night circle"] == [True]
+    page.get_by_role("button", name="Edit group").click()
+    expect(setting).to_be_checked()
