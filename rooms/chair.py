@@ -96,7 +96,11 @@ def review(ctx: Ctx) -> None:
     if floor is not None and wanted == "empty" and floor.paused_left_ms is None:
         floor.paused_left_ms = max(0, floor.ends_at_ms - ctx.at)
     elif floor is not None and was == "empty" and floor.paused_left_ms is not None:
-        floor.ends_at_ms = ctx.at + floor.paused_left_ms
+        # The pause moves the whole share later: it counts neither as time shared nor
+        # in the statistics.
+        shift = ctx.at + floor.paused_left_ms - floor.ends_at_ms
+        floor.ends_at_ms += shift
+        floor.started_at_ms += shift
         floor.paused_left_ms = None
     running = floor is not None and floor.paused_left_ms is None
     ends = p.iso(floor.ends_at_ms) if floor is not None and running else None

@@ -207,6 +207,10 @@ def test_an_empty_chair_pauses_the_share_and_a_facilitator_resumes_it() -> None:
     assert views.snapshot(meeting.room, bea)["floor"]["paused"] is False
     meeting.advance(80)
     assert reducer.due_actions(meeting.room, meeting.now) == [p.Expire(turn_id=meeting.turn())]
+    meeting.ok(None, p.Expire(turn_id=meeting.turn()))
+    # The ten minutes without a facilitator are not counted as Ann's share.
+    assert [s["seconds"] for s in views.speaker_stats(meeting.room, meeting.now)
+            if s["participant_id"] == ann] == [180]  # fmt: skip
 
 
 def test_a_round_waits_while_the_chair_is_empty() -> None:
