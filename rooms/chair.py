@@ -82,10 +82,11 @@ def _wanted(room: Room) -> Chair:
     return "reconnecting" if facilitators else "empty"
 
 
-def review(ctx: Ctx) -> None:
-    """After a facilitator came, dropped, came back or went: what the chair is now.
-
-    Called only then, so a room no facilitator has entered yet stays `held`."""
+def review(ctx: Ctx, about: Participant | None = None) -> None:
+    """After a facilitator came, dropped, came back or went (`about`, if it is one): what
+    the chair is now. Only then, so a room no facilitator has entered yet stays `held`."""
+    if about is not None and about.role != "facilitator":
+        return
     room = ctx.room
     wanted = _wanted(room)
     if wanted == room.chair:

@@ -87,8 +87,7 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and person.disconnected_at_ms is None
         ):
             person.disconnected_at_ms = ctx.at
-            if person.role == "facilitator":
-                chair.review(ctx)
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Timeout):
         person = ctx.room.participants.get(command.participant_id)
@@ -100,8 +99,7 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and ctx.at >= person.disconnected_at_ms + grace
         ):
             moderation.depart(ctx, person, "timeout")
-            if person.role == "facilitator":
-                chair.review(ctx)
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Expire):
         floor = ctx.room.floor
@@ -183,8 +181,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
-        if facilitator:
-            chair.review(ctx)
+        chair.review(ctx, person)
     return p.Ok(participant_id=person.id, waiting=waiting)
 
 
@@ -196,8 +193,7 @@ def _resume(ctx: Ctx, command: p.Resume) -> p.Ok:
         if person.token_hash == command.token_hash and person.status != "gone":
             person.conn = command.conn
             person.disconnected_at_ms = None
-            if person.role == "facilitator":
-                chair.review(ctx)
+            chair.review(ctx, person)
             return p.Ok(participant_id=person.id, waiting=person.status == "waiting")
     raise Refused("resume_failed", "That session has expired; join again.")
 
@@ -211,8 +207,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         raise Refused("not_allowed", "You are not in this meeting.")
     if isinstance(command, p.Leave):
         moderation.depart(ctx, person, "left")
-        if person.role == "facilitator":
-            chair.review(ctx)
+        chair.review(ctx, person)
         return p.Ok()
     if person.status == "waiting":
         raise Refused("not_allowed", "Wait for a facilitator to let you in.")
