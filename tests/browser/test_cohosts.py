@@ -47,7 +47,7 @@ def test_a_co_host_takes_over_when_the_facilitators_tab_closes(
     expect(host.locator("#participant-count")).to_have_text("3")
     expect(ash.locator("#facilitator-panel")).to_be_hidden()
 
-    person_action(host, "Ash Tree", "Make Ash Tree a co-host")
+    person_action(host, "Ash Tree", "Make co-host: Ash Tree")
     expect(ash.locator("#messages li", has_text="You are now a co-host")).to_be_visible()
     expect(ash.locator("#facilitator-panel")).to_be_visible()  # no reload
     expect(ash.locator("#you-role")).to_have_text("Facilitator")
@@ -83,15 +83,19 @@ def test_a_co_host_takes_over_when_the_facilitators_tab_closes(
     shot(ash, "cohost-phone", full_page=False)
 
 
-def test_the_co_host_role_can_be_taken_back(demo: Demo, people: People) -> None:
+def test_the_co_host_role_can_be_taken_back(demo: Demo, people: People, shot: Shot) -> None:
     host = people.page(**LAPTOP)
     sign_in(host, demo.url, *demo.facilitator)
     join(host, demo.meeting_url, "Host Rowan", facilitator=True)
     ash = people.page(**LAPTOP)
     join(ash, demo.meeting_url, "Ash Tree")
-    person_action(host, "Ash Tree", "Make Ash Tree a co-host")
+    person_action(host, "Ash Tree", "Make co-host: Ash Tree")
     expect(ash.locator("#facilitator-panel")).to_be_visible()
-    person_action(host, "Ash Tree", "Remove Ash Tree's co-host role")
+    host.get_by_role("button", name="Actions for Ash Tree", exact=True).click()
+    menu = host.get_by_role("menu", name="Actions for Ash Tree")
+    expect(menu.get_by_role("menuitem")).to_have_text(["Give floor", "Remove co-host role"])
+    shot(host, "cohost-menu")
+    menu.get_by_role("menuitem", name="Remove co-host role from Ash Tree").click()
     expect(ash.locator("#messages li", has_text="You are no longer a co-host")).to_be_visible()
     expect(ash.locator("#facilitator-panel")).to_be_hidden()
     expect(ash.locator("#tab-alerts")).to_be_hidden()

@@ -219,7 +219,7 @@ export default {
   "participant.remove": "أخرِج",
   "participant.remove_name": "أخرِج {name} من اللقاء",
   "participant.promote": "اجعله ميسّرًا مساعدًا",
-  "participant.promote_name": "اجعل {name} ميسّرًا مساعدًا",
+  "participant.promote_name": "اجعله ميسّرًا مساعدًا: {name}",
   "participant.demote": "أزِل دور الميسّر المساعد",
   "participant.demote_name": "أزِل دور الميسّر المساعد عن {name}",
 

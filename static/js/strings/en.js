@@ -220,9 +220,9 @@ export default {
   "participant.remove": "Remove",
   "participant.remove_name": "Remove {name} from the meeting",
   "participant.promote": "Make co-host",
-  "participant.promote_name": "Make {name} a co-host",
+  "participant.promote_name": "Make co-host: {name}",
   "participant.demote": "Remove co-host role",
-  "participant.demote_name": "Remove {name}'s co-host role",
+  "participant.demote_name": "Remove co-host role from {name}",
 
   "message.share": "Share",
   "message.react_group": "React",
