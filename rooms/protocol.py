@@ -34,7 +34,7 @@ EventType = Literal[
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
-    "alert_updated", "whisper",
+    "alert_updated", "whisper", "role_changed", "facilitator_view", "chair_changed",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -42,7 +42,7 @@ COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
-    "claim_alert", "resolve_alert",
+    "claim_alert", "resolve_alert", "promote", "demote",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -171,6 +171,18 @@ class ExtendFloor(_Frame, tag="extend_floor"):
     id: RequestId | None = None
 
 
+class Promote(_Frame, tag="promote"):
+    """A facilitator makes an attendee a co-host (a facilitator) for this meeting."""
+
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Demote(_Frame, tag="demote"):
+    participant_id: Pid
+    id: RequestId | None = None
+
+
 class StartRound(_Frame, tag="start_round"):
     id: RequestId | None = None
 
@@ -234,6 +246,7 @@ ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
+    | Promote | Demote
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.
@@ -273,6 +286,8 @@ class RoomConfig(msgspec.Struct, frozen=True):
     share_seconds: int
     crosstalk: bool
     grace_seconds: int = 60
+    # Newcomers wait in the lobby while no facilitator is here (the chair is empty).
+    lobby_when_unattended: bool = False
     resources: list[ResourceInfo] = []
     limits: RoomLimits = msgspec.field(default_factory=RoomLimits)
 

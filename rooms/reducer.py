@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, moderation, names, whispers
+from rooms import alerts, chair, moderation, names, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -84,6 +84,7 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and person.disconnected_at_ms is None
         ):
             person.disconnected_at_ms = ctx.at
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Timeout):
         person = ctx.room.participants.get(command.participant_id)
@@ -95,10 +96,16 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and ctx.at >= person.disconnected_at_ms + grace
         ):
             moderation.depart(ctx, person, "timeout")
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Expire):
         floor = ctx.room.floor
-        if floor is not None and floor.turn_id == command.turn_id and ctx.at >= floor.ends_at_ms:
+        if (
+            floor is not None
+            and floor.turn_id == command.turn_id
+            and floor.paused_left_ms is None
+            and ctx.at >= floor.ends_at_ms
+        ):
             floor_rules.release(ctx, "expired")
             floor_rules.next_in_round(ctx)
         return p.Ok()
@@ -150,7 +157,8 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
             moderation.depart(ctx, longest, "timeout")
     room.counter_participants += 1
     waiting = not facilitator and (
-        command.waiting or (room.settings.lobby and not command.lobby_exempt)
+        command.waiting
+        or (not command.lobby_exempt and (room.settings.lobby or chair.lobby_for_newcomers(room)))
     )
     person = Participant(
         id=f"p{room.counter_participants}",
@@ -170,6 +178,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
+        chair.review(ctx, person)
     return p.Ok(participant_id=person.id, waiting=waiting)
 
 
@@ -181,6 +190,7 @@ def _resume(ctx: Ctx, command: p.Resume) -> p.Ok:
         if person.token_hash == command.token_hash and person.status != "gone":
             person.conn = command.conn
             person.disconnected_at_ms = None
+            chair.review(ctx, person)
             return p.Ok(participant_id=person.id, waiting=person.status == "waiting")
     raise Refused("resume_failed", "That session has expired; join again.")
 
@@ -194,6 +204,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         raise Refused("not_allowed", "You are not in this meeting.")
     if isinstance(command, p.Leave):
         moderation.depart(ctx, person, "left")
+        chair.review(ctx, person)
         return p.Ok()
     if person.status == "waiting":
         raise Refused("not_allowed", "Wait for a facilitator to let you in.")
@@ -252,12 +263,17 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.End():
             moderation.end(ctx, person.id)
             return p.Ok()
+        case p.Promote():
+            return chair.promote(ctx, person, command)
+        case p.Demote():
+            return chair.demote(ctx, person, command)
     raise Refused("bad_request", "Not a room command.")
 
 
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
+    p.Promote, p.Demote,
 })  # fmt: skip
 
 
@@ -326,8 +342,9 @@ def due_actions(room: Room, now_ms: int) -> list[p.Command]:
     due: list[p.Command] = []
     if now_ms >= room.config.ends_at_ms:
         return [p.Close()]
-    if room.floor is not None and now_ms >= room.floor.ends_at_ms:
-        due.append(p.Expire(turn_id=room.floor.turn_id))
+    floor = room.floor
+    if floor is not None and floor.paused_left_ms is None and now_ms >= floor.ends_at_ms:
+        due.append(p.Expire(turn_id=floor.turn_id))
     grace = room.config.grace_seconds * 1000
     for person in room.participants.values():
         gone_at = person.disconnected_at_ms
@@ -340,7 +357,7 @@ def next_deadline_ms(room: Room) -> int | None:
     if room.config is None or room.ended:
         return None
     deadlines = [room.config.ends_at_ms]
-    if room.floor is not None:
+    if room.floor is not None and room.floor.paused_left_ms is None:
         deadlines.append(room.floor.ends_at_ms)
     grace = room.config.grace_seconds * 1000
     deadlines.extend(

@@ -110,6 +110,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 share_seconds=group.share_seconds,
                 crosstalk=group.crosstalk,
                 grace_seconds=settings.resume_grace_seconds,
+                lobby_when_unattended=group.lobby_when_unattended,
                 resources=room_resources(resources),
                 limits=room_limits(settings),
             ),

@@ -96,6 +96,8 @@ class Replica:
         result = reducer.apply(self.room, submission, entry.at_ms)
         if isinstance(submission.command, protocol.Disconnect):
             self._note_sweep(submission.command)
+        elif isinstance(submission.command, protocol.Promote | protocol.Demote):
+            self._note_role(submission.command.participant_id)
         effects = list(result.effects)
         for event in result.events:
             self._fan_out(event)
@@ -117,6 +119,15 @@ class Replica:
         conn = self.connections.get(command.conn)
         if conn is not None and not conn.closed and conn.participant_id == command.participant_id:
             self.swept.append(conn)
+
+    def _note_role(self, participant_id: str) -> None:
+        """A co-host made or unmade: what this worker's connections remember of them
+        (a rejoin after the log lost the room's history comes back in that role)."""
+        person = self.room.participants.get(participant_id)
+        if person is None:
+            return
+        for conn in self._local(participant_id):
+            conn.role = person.role
 
     def _fan_out(self, event: state.Event) -> None:
         frame = protocol.encode_event(event).decode()

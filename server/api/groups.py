@@ -35,7 +35,7 @@ Visibility = Literal["open", "closed"]
 _GROUP_FIELDS = (
     "name", "description", "guidelines", "topics", "language", "visibility", "listed",
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
-    "keep_out_days", "lobby_after_removal_minutes",
+    "keep_out_days", "lobby_after_removal_minutes", "lobby_when_unattended",
 )  # fmt: skip
 
 
@@ -56,6 +56,7 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
     crosstalk: bool = False
     keep_out_days: KeepOutDays = 7
     lobby_after_removal_minutes: LobbyMinutes = 0
+    lobby_when_unattended: bool = False
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -74,6 +75,7 @@ class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     crosstalk: bool | msgspec.UnsetType = msgspec.UNSET
     keep_out_days: KeepOutDays | msgspec.UnsetType = msgspec.UNSET
     lobby_after_removal_minutes: LobbyMinutes | msgspec.UnsetType = msgspec.UNSET
+    lobby_when_unattended: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:

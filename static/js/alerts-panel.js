@@ -103,6 +103,17 @@ export class AlertsPanel {
     return undefined;
   }
 
+  /** A demoted facilitator's view goes: nothing of the alerts stays on their page. */
+  stop() {
+    this.lobby = new Map();
+    this.shared = new Map();
+    this.forms.clear();
+    this.notice.toasts.replaceChildren();
+    show(this.el.pane, false);
+    const meeting = this.view.meeting;
+    if (meeting) document.title = `${meeting.title || meeting.group || ""} · Hearth`;
+  }
+
   total() {
     return this.alerts.length + this.lobby.size;
   }

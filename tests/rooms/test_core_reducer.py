@@ -65,6 +65,7 @@ def test_joining_tells_everyone_and_gives_an_id() -> None:
             "role": "attendee",
             "muted": False,
             "hand_raised": False,
+            "cohost": False,
         }
     }
     assert meeting.sees(host, joined) and meeting.sees(wren, joined)
@@ -646,6 +647,7 @@ def test_muted_people_cannot_post_or_queue_until_unmuted() -> None:
         "role": "attendee",
         "muted": True,
         "hand_raised": False,
+        "cohost": False,
     }
     meeting.ok(host, p.Unmute(participant_id=ann))
     assert meeting.last("unmuted").body == {"participant_id": ann, "by": host}

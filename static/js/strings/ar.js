@@ -165,6 +165,14 @@ export default {
   "room.round_banner": "ترتيب الجولة: {names}",
   "room.rejoined_fresh": "غبت طويلًا فلم نتمكن من استئناف جلستك، فانضممت من جديد. الرسائل التي أُرسلت أثناء غيابك لا تظهر.",
 
+  "room.role_cohost": "أصبح {name} ميسّرًا مساعدًا",
+  "room.role_attendee": "لم يعد {name} ميسّرًا مساعدًا",
+  "room.you_cohost": "أصبحتَ ميسّرًا مساعدًا: يمكنك إدارة اللقاء مع الميسّرين",
+  "room.you_attendee": "لم تعد ميسّرًا مساعدًا",
+  "room.chair_held": "عاد أحد الميسّرين إلى اللقاء",
+  "chair.reconnecting": "الميسّر يعيد الاتصال…",
+  "chair.empty": "لا يوجد ميسّر هنا الآن. توقفت المشاركات مؤقتًا، ويمكنك مواصلة الكتابة.",
+
   "role.attendee": "مشارك",
   "role.facilitator": "ميسّر",
   "role.organiser": "منظِّم",
@@ -178,6 +186,7 @@ export default {
   "floor.yours": "الكلمة لك الآن. شارك حين تكون مستعدًا.",
   "floor.other": "{name} يشارك الآن",
   "floor.left": "متبقٍ {time}",
+  "floor.paused": "متوقف مؤقتًا",
   "floor.yield": "انتهيت",
   "floor.pass": "تخطَّ",
 
@@ -209,6 +218,10 @@ export default {
   "participant.unmute_name": "ألغِ كتم {name}",
   "participant.remove": "أخرِج",
   "participant.remove_name": "أخرِج {name} من اللقاء",
+  "participant.promote": "اجعله ميسّرًا مساعدًا",
+  "participant.promote_name": "اجعله ميسّرًا مساعدًا: {name}",
+  "participant.demote": "أزِل دور الميسّر المساعد",
+  "participant.demote_name": "أزِل دور الميسّر المساعد عن {name}",
 
   "message.share": "مشاركة",
   "message.react_group": "تفاعل",
@@ -408,6 +421,7 @@ export default {
   "console.invites": "الدعوات",
   "group.lobby_after_removal": "غرفة انتظار للجميع بعد أي إخراج (بالدقائق، 0 لعدم التفعيل)",
   "group.keep_out_days": "إبعاد المتصفح بعد الإخراج (بالأيام، 0 لعدم الإبعاد)",
+  "group.lobby_when_unattended": "ينتظر القادمون الجدد في غرفة الانتظار ما دام لا يوجد ميسّر في اللقاء",
   "console.keep_outs": "المتصفحات المُبعدة بعد الإخراج",
   "keep_out.lift": "رفع كل حالات الإبعاد",
   "keep_out.none": "لا يوجد متصفح مُبعد. الإخراج يُبعد المتصفح عن هذه المجموعة لمدة {days} من الأيام.",

@@ -166,6 +166,14 @@ export default {
   "room.round_banner": "Go-around in order: {names}",
   "room.rejoined_fresh": "You were away too long to pick up where you left off, so you joined again. Messages sent while you were away are not shown.",
 
+  "room.role_cohost": "{name} is now a co-host",
+  "room.role_attendee": "{name} is no longer a co-host",
+  "room.you_cohost": "You are now a co-host: you can run the meeting alongside the facilitators",
+  "room.you_attendee": "You are no longer a co-host",
+  "room.chair_held": "A facilitator is here again",
+  "chair.reconnecting": "The facilitator is reconnecting…",
+  "chair.empty": "No facilitator is here right now. Shares are paused; you can keep writing.",
+
   "role.attendee": "Attendee",
   "role.facilitator": "Facilitator",
   "role.organiser": "Organiser",
@@ -179,6 +187,7 @@ export default {
   "floor.yours": "You have the floor. Share when you are ready.",
   "floor.other": "{name} is sharing",
   "floor.left": "{time} left",
+  "floor.paused": "Paused",
   "floor.yield": "I'm done",
   "floor.pass": "Pass",
 
@@ -210,6 +219,10 @@ export default {
   "participant.unmute_name": "Unmute {name}",
   "participant.remove": "Remove",
   "participant.remove_name": "Remove {name} from the meeting",
+  "participant.promote": "Make co-host",
+  "participant.promote_name": "Make co-host: {name}",
+  "participant.demote": "Remove co-host role",
+  "participant.demote_name": "Remove co-host role from {name}",
 
   "message.share": "Share",
   "message.react_group": "React",
@@ -409,6 +422,7 @@ export default {
   "console.invites": "Invites",
   "group.lobby_after_removal": "Waiting room for everyone after a removal (minutes, 0 for never)",
   "group.keep_out_days": "Keep a removed browser out (days, 0 for never)",
+  "group.lobby_when_unattended": "Newcomers wait in the waiting room while no facilitator is in the meeting",
   "console.keep_outs": "Kept out after a removal",
   "keep_out.lift": "Lift all keep-outs",
   "keep_out.none": "No browser is kept out. A removal keeps the removed browser out of this group for {days} days.",

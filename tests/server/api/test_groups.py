@@ -30,6 +30,7 @@ FULL = {
     "crosstalk": True,
     "keep_out_days": 30,
     "lobby_after_removal_minutes": 20,
+    "lobby_when_unattended": True,
 }
 
 
@@ -75,6 +76,7 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "crosstalk": False,
         "keep_out_days": 7,
         "lobby_after_removal_minutes": 0,
+        "lobby_when_unattended": False,
     }
 
 

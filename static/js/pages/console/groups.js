@@ -72,6 +72,7 @@ function openEditor(mode) {
   el.keep_out_days.value = g && g.keep_out_days != null ? g.keep_out_days : "";
   el.lobby_after_removal_minutes.value = g?.lobby_after_removal_minutes ?? "";
   el.lobby.checked = Boolean(g && g.lobby);
+  el.lobby_when_unattended.checked = Boolean(g?.lobby_when_unattended);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
   show($("#group-editor"), true);
@@ -101,6 +102,7 @@ function groupBody() {
     listed: el.listed.checked,
     timezone: el.timezone.value,
     lobby: el.lobby.checked,
+    lobby_when_unattended: el.lobby_when_unattended.checked,
     crosstalk: el.crosstalk.checked,
     late_joiners_see_history: el.late_joiners_see_history.checked,
   };
