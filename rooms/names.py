@@ -1,8 +1,8 @@
 """Pseudonyms: friendly generated names, and checks on requested ones.
 
 A requested name must not give away who someone is: names that look like an
-e-mail address, a phone number or a web address are refused (rooms/identifying.py), also spaced out
-("0 7 7 0 0 9 …"), spelled out ("sam at gmail dot com", "five five five one two
+e-mail address, a phone number or a web address (rooms/identifying.py) are refused,
+also spaced out ("0 7 7 0 0 9 …"), spelled out ("sam at gmail dot com", "five five five one two
 three four", in English or Arabic digits' names) or in fullwidth letters. Still let
 through: contact details split over several words an attendee writes later, numbers
 with tens spelled out ("seventy seven"), digits disguised as letters ("O77OO"),
