@@ -112,6 +112,8 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 grace_seconds=settings.resume_grace_seconds,
                 resources=room_resources(resources),
                 limits=room_limits(settings),
+                links_from_facilitators_only=group.links_from_facilitators_only,
+                masked_words=tuple(group.masked_words or ()),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

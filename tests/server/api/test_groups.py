@@ -30,6 +30,8 @@ FULL = {
     "crosstalk": True,
     "keep_out_days": 30,
     "lobby_after_removal_minutes": 20,
+    "links_from_facilitators_only": True,
+    "masked_words": ["idiot", "Acme Clinic"],
 }
 
 
@@ -75,6 +77,8 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "crosstalk": False,
         "keep_out_days": 7,
         "lobby_after_removal_minutes": 0,
+        "links_from_facilitators_only": False,
+        "masked_words": [],
     }
 
 
