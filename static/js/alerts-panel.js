@@ -4,6 +4,7 @@
 // and, when switched on, beeps once.
 
 import { $, h, show } from "./dom.js";
+import { confirmSend } from "./guard-dialog.js";
 import { formatNumber, t } from "./i18n.js";
 import { formatTime } from "./time.js";
 import { REPORT_REASONS } from "./conversation.js";
@@ -285,7 +286,7 @@ export class AlertsPanel {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = text.value.trim();
-      if (!body) return;
+      if (!body || !(await confirmSend(body, text))) return;
       if (!(await this.view.run("whisper", { to: alert.participant_id, text: body }))) return;
       this.forms.delete(key);
       form.remove();
