@@ -33,6 +33,8 @@ _URL = re.compile(
     rf"|\w\s*\.\s*(?:com|org)\b|\bdot\s+(?:{_TLDS})\b",
     re.IGNORECASE,
 )
+# Every web address the rules above find has one of these: a cheap first look.
+_MAYBE_URL = re.compile(r"[.:．]|www|dot", re.IGNORECASE)
 # A name may space out any dot: "sam . co . uk".
 _NAME_URL = re.compile(rf"\.\s*(?:{_TLDS})\b", re.IGNORECASE)
 # Digits spelled out, in the two languages Hearth names people in ("oh" is left out: it
@@ -70,7 +72,8 @@ def _phone(plain: str) -> bool:
 
 def has_link(text: str) -> bool:
     """Whether free text holds a web address, written out or spelled out."""
-    return _URL.search(_plain(text)) is not None
+    plain = _plain(text)
+    return _MAYBE_URL.search(plain) is not None and _URL.search(plain) is not None
 
 
 def looks_identifying(text: str) -> Kind | None:
@@ -78,7 +81,7 @@ def looks_identifying(text: str) -> Kind | None:
     plain = _plain(text)
     if _EMAIL.search(plain):
         return "email"
-    if _URL.search(plain):
+    if _MAYBE_URL.search(plain) and _URL.search(plain):
         return "url"
     if _phone(plain):
         return "phone"

@@ -3,6 +3,9 @@ words, and authors taking their messages back."""
 
 from __future__ import annotations
 
+import random
+import string
+
 import msgspec
 import pytest
 
@@ -192,3 +195,15 @@ def test_the_room_config_decodes_without_the_guard_fields() -> None:
         type=p.RoomConfig,
     )  # fmt: skip
     assert config.masked_words == () and config.links_from_facilitators_only is False
+
+
+def test_ascii_words_fold_letter_by_letter_as_they_would_whole() -> None:
+    """The fast path for ASCII text folds each letter alone; it must agree with the
+    whole-word fold, or a listed word would slip through it."""
+    rng = random.Random(12)
+    alphabet = string.ascii_letters + string.digits + "_"
+    for _ in range(3000):
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert messages.fold(word) == messages._fold(word), word
+    text = "Hello IDIOT, 1diot and ldlot: all the same"
+    assert messages.mask(text, ("idiot",)) == ("Hello •••, ••• and •••: all the same", 3)
