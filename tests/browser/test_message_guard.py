@@ -118,3 +118,32 @@ def test_a_facilitator_sees_that_a_word_was_masked(demo: Demo, people: People, s
     expect(message(host, "www example")).to_have_count(0)
     shot(host, "guard-masked-facilitator", main=True)
     shot(ash, "guard-link-refused-phone")
+
+
+def test_an_organiser_sets_the_guard_in_the_console(demo: Demo, people: People, shot: Shot) -> None:
+    page = people.page(**SIZES["laptop"])
+    sign_in(page, demo.url, *demo.organiser)
+    with organiser(demo) as api:
+        group = demo_group(api, demo)
+        name = api.get(f"/api/groups/{group}").json()["name"]
+    page.locator("#group-list").get_by_role("button", name=name).click()
+    page.get_by_role("button", name="Edit group").click()
+    form = page.locator("#group-form")
+    form.locator("summary", has_text="Room defaults").click()
+    form.get_by_label("Only facilitators may post links").check()
+    words = form.get_by_label("Words to mask in messages, one per line")
+    words.fill("idiot\n" + "x" * 41)
+    form.get_by_role("button", name="Save changes").click()
+    expect(words).to_have_attribute("aria-invalid", "true")
+    expect(form).to_contain_text("At most 40 characters.")
+    shot(page, "guard-console-error", main=True)
+    words.fill("idiot\n  Acme Clinic \nIDIOT\n")
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#console-status")).to_contain_text("saved")
+    with organiser(demo) as api:
+        saved = api.get(f"/api/groups/{group}").json()
+    assert saved["links_from_facilitators_only"] is True
+    assert saved["masked_words"] == ["idiot", "Acme Clinic"]
+    page.get_by_role("button", name="Edit group").click()
+    expect(words).to_have_value("idiot\nAcme Clinic")
+    expect(form.get_by_label("Only facilitators may post links")).to_be_checked()

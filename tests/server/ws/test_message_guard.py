@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.server.ws.inprocess import Client, InProcessHearth
+from tests.server.ws.test_audit import audit
 
 GRACE = 2
 
@@ -115,6 +116,19 @@ def test_only_the_author_takes_a_message_back(hearth: InProcessHearth) -> None:
     assert (reply["type"], reply["code"]) == ("error", "no_such_message")
     host.drain(0.2)
     assert not [e for e in host.events if e["type"] == "message_deleted"]
+    # Taking back is not moderation: the audit has the facilitator's delete only.
+    assert amber.command("retract", message_id=message["message_id"])["type"] == "ack"
+    amber.command("say", text="another")
+    other = host.wait_for("message", text="another")
+    assert host.command("delete", message_id=other["message_id"])["type"] == "ack"
+    assert [row["action"] for row in audit(hearth, meeting.id, 1)] == ["delete"]
+
+
+def test_a_client_cannot_claim_its_message_was_masked(hearth: InProcessHearth) -> None:
+    meeting = hearth.create_meeting(masked_words=["idiot"])
+    amber = meeting.join("amber", pseudonym="Amber")
+    amber.send({"type": "say", "text": "plain words", "masked": 5})
+    assert amber.wait_for("message")["masked"] == 0
 
 
 @pytest.mark.parametrize(
