@@ -28,6 +28,7 @@ ErrorCode = Literal[
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
     "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
+    "links_not_allowed",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
@@ -42,7 +43,7 @@ COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
-    "claim_alert", "resolve_alert", "promote", "demote",
+    "claim_alert", "resolve_alert", "promote", "demote", "retract",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -93,6 +94,8 @@ class Hello(_Frame, tag="hello"):
 class Say(_Frame, tag="say"):
     text: Annotated[str, msgspec.Meta(max_length=20_000)]
     id: RequestId | None = None
+    # Internal: how many words the shell masked before the log (decoding resets it).
+    masked: int = 0
 
 
 class RaiseHand(_Frame, tag="raise_hand"):
@@ -134,6 +137,13 @@ class Whisper(_Frame, tag="whisper"):
 
     text: Annotated[str, msgspec.Meta(max_length=20_000)]
     to: Pid | None = None
+    id: RequestId | None = None
+
+
+class Retract(_Frame, tag="retract"):
+    """The author takes back their own message (not moderation: never audited)."""
+
+    message_id: Mid
     id: RequestId | None = None
 
 
@@ -246,7 +256,7 @@ ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
-    | Promote | Demote
+    | Promote | Demote | Retract
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.
@@ -290,6 +300,10 @@ class RoomConfig(msgspec.Struct, frozen=True):
     lobby_when_unattended: bool = False
     resources: list[ResourceInfo] = []
     limits: RoomLimits = msgspec.field(default_factory=RoomLimits)
+    # The group's message guard (rooms/messages.py): links from facilitators only, and
+    # the words masked in every message (organiser content, not what anyone said).
+    links_from_facilitators_only: bool = False
+    masked_words: tuple[str, ...] = ()
 
 
 class Open(_Frame, tag="open"):

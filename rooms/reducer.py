@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, chair, moderation, names, whispers
+from rooms import alerts, chair, messages, moderation, names, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
     Closing,
     Ctx,
     Effect,
+    Forget,
     Greet,
     Refused,
     Result,
@@ -24,13 +25,20 @@ from rooms.entry import (
 )
 from rooms.state import (
     FACILITATORS,
-    MAX_MESSAGES,
-    Message,
     Participant,
     Room,
 )
 
-__all__ = ["Closing", "Effect", "Greet", "Result", "apply", "due_actions", "next_deadline_ms"]
+__all__ = [
+    "Closing",
+    "Effect",
+    "Forget",
+    "Greet",
+    "Result",
+    "apply",
+    "due_actions",
+    "next_deadline_ms",
+]
 
 
 def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
@@ -212,7 +220,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         raise Refused("not_allowed", "Only a facilitator may do that.")
     match command:
         case p.Say():
-            return _say(ctx, person, command)
+            return messages.say(ctx, person, command)
         case p.RaiseHand():
             return floor_rules.raise_hand(ctx, person)
         case p.LowerHand():
@@ -223,7 +231,9 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.Pass():
             return floor_rules.pass_turn(ctx, person)
         case p.React():
-            return _react(ctx, person, command)
+            return messages.react(ctx, person, command)
+        case p.Retract():
+            return messages.retract(ctx, person, command)
         case p.Help():
             return alerts.ask_help(ctx, person, command)
         case p.Report():
@@ -275,61 +285,6 @@ _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
     p.Promote, p.Demote,
 })  # fmt: skip
-
-
-def _say(ctx: Ctx, person: Participant, command: p.Say) -> p.Ok:
-    room = ctx.room
-    facilitator = person.role == "facilitator"
-    if person.muted:
-        raise Refused("muted", "You are muted.")
-    holder = room.floor.participant_id if room.floor else None
-    if (
-        holder is not None
-        and holder != person.id
-        and not room.settings.crosstalk
-        and not facilitator
-    ):
-        raise Refused("not_your_turn", "Someone is sharing; crosstalk is off.")
-    slow = room.settings.slow_mode_seconds * 1000
-    last = person.last_said_ms
-    if slow and not facilitator and last is not None and ctx.at < last + slow:
-        raise Refused("slow_mode", f"Slow mode: one message every {slow // 1000} seconds.")
-    person.last_said_ms = ctx.at
-    room.counter_messages += 1
-    share = holder == person.id
-    message = Message(
-        f"m{room.counter_messages}", person.id, person.pseudonym, command.text, share,
-        room.event_seq + 1, ctx.at,
-    )  # fmt: skip
-    room.messages[message.id] = message
-    if len(room.messages) > MAX_MESSAGES:
-        del room.messages[next(iter(room.messages))]
-    ctx.emit(
-        "message",
-        {
-            "message_id": message.id,
-            "participant_id": person.id,
-            "pseudonym": person.pseudonym,
-            "text": message.text,
-            "share": share,
-        },
-    )
-    return p.Ok()
-
-
-def _react(ctx: Ctx, person: Participant, command: p.React) -> p.Ok:
-    message = message_of(ctx.room, command.message_id)
-    voters = message.reactions.setdefault(command.emoji, set())
-    # A toggle: the same emoji again from the same person takes the reaction back.
-    if person.id in voters:
-        voters.discard(person.id)
-    else:
-        voters.add(person.id)
-    ctx.emit(
-        "reaction",
-        {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
-    )
-    return p.Ok()
 
 
 # Timers --------------------------------------------------------------------------------

@@ -180,6 +180,7 @@ class Message:
     seq: int
     at_ms: int
     deleted: bool = False
+    masked: int = 0  # words the group's list masked in it
     reactions: dict[str, set[str]] = field(default_factory=dict)
 
 

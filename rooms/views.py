@@ -134,6 +134,7 @@ def recent_messages(room: Room) -> list[dict[str, Any]]:
             "pseudonym": m.pseudonym,
             "text": m.text,
             "share": m.share,
+            "masked": m.masked,
         }
         for m in room.messages.values()
         if not m.deleted

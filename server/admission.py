@@ -113,6 +113,8 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 lobby_when_unattended=group.lobby_when_unattended,
                 resources=room_resources(resources),
                 limits=room_limits(settings),
+                links_from_facilitators_only=group.links_from_facilitators_only,
+                masked_words=tuple(group.masked_words or ()),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

@@ -110,6 +110,11 @@ class Group(Base):
     lobby_until: Mapped[datetime | None] = mapped_column(default=None)
     # Newcomers wait in the lobby while no facilitator is in the room (rooms/chair.py).
     lobby_when_unattended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The message guard (rooms/messages.py): the organiser's settings, not what anyone said.
+    links_from_facilitators_only: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
+    masked_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

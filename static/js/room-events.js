@@ -15,7 +15,7 @@ export function applyEvent(view, event, replay) {
       view.conversation.whisper(event);
       break;
     case "message_deleted":
-      view.conversation.remove(event.message_id);
+      view.conversation.remove(event.message_id, Boolean(event.retracted));
       break;
     case "reaction":
       view.conversation.setReaction(event.message_id, event.emoji, event.count);

@@ -563,6 +563,7 @@ def test_while_someone_shares_other_attendees_wait_their_turn() -> None:
         "pseudonym": "Ann",
         "text": "this week was hard",
         "share": True,
+        "masked": 0,
     }
     assert meeting.refused(bea, p.Say(text="me too!")) == "not_your_turn"
     meeting.say(host, "thank you Ann")
@@ -706,7 +707,7 @@ def test_deleted_messages_cannot_be_reacted_to_or_reported() -> None:
     meeting.ok(host, p.Delete(message_id=mid))
     (deleted,) = meeting.since(before)
     assert deleted.type == "message_deleted"
-    assert deleted.body == {"message_id": mid, "by": host}
+    assert deleted.body == {"message_id": mid, "by": host, "retracted": False}
     assert meeting.sees(bea, deleted)
     assert meeting.room.messages[mid].text == ""
     assert meeting.refused(bea, p.React(message_id=mid, emoji="❤️")) == "no_such_message"

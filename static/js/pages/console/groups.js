@@ -75,6 +75,8 @@ function openEditor(mode) {
   el.lobby_when_unattended.checked = Boolean(g?.lobby_when_unattended);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
+  el.links_from_facilitators_only.checked = Boolean(g && g.links_from_facilitators_only);
+  el.masked_words.value = g ? (g.masked_words || []).join("\n") : "";
   show($("#group-editor"), true);
   show($("#group-detail"), mode === "edit");
   show($("#console-empty"), false);
@@ -105,6 +107,11 @@ function groupBody() {
     lobby_when_unattended: el.lobby_when_unattended.checked,
     crosstalk: el.crosstalk.checked,
     late_joiners_see_history: el.late_joiners_see_history.checked,
+    links_from_facilitators_only: el.links_from_facilitators_only.checked,
+    masked_words: el.masked_words.value
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
   const guidelines = el.guidelines.value.trim();
   if (guidelines || (state.current && state.current.guidelines)) body.guidelines = guidelines;
