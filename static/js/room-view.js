@@ -14,6 +14,7 @@ import { PeoplePanel } from "./people-panel.js";
 import { PhoneTabs } from "./phone-tabs.js";
 import { ComposerArea } from "./composer-area.js";
 import { applyEvent } from "./room-events.js";
+import { ChairLine } from "./chair.js";
 
 const ERROR_KEYS = new Set([
   "not_your_turn",
@@ -53,6 +54,7 @@ export class RoomView {
     this.queue = [];
     this.floor = null;
     this.round = null;
+    this.chair = "held"; // "reconnecting" or "empty" while no facilitator is here (chair.js)
     this.settings = {};
     this.resources = [];
     this.snapshotSeq = 0;
@@ -71,6 +73,7 @@ export class RoomView {
     };
     this.conversation = new Conversation(this.el.log, this);
     this.floorLine = new FloorLine(root, this);
+    this.chairLine = new ChairLine(root, this);
     this.agendaLine = new AgendaLine(root, this);
     this.tabs = new PhoneTabs(root);
     this.composer = new ComposerArea(root, this, resourceItems);
@@ -159,6 +162,7 @@ export class RoomView {
     this.queue = state.queue || [];
     this.floor = state.floor || null;
     this.round = state.round || null;
+    this.chair = state.chair || "held";
     this.settings = state.settings || {};
     this.resources = state.resources || this.resources;
     this.snapshotSeq = frame.seq || 0;
@@ -225,6 +229,7 @@ export class RoomView {
   renderState() {
     if (!this.you) return;
     this.floorLine.render();
+    this.chairLine.render();
     this.agendaLine.render();
     this.people.render();
     this.composer.render();

@@ -6,7 +6,7 @@
 
 import { api, ApiError, clearErrors, currentUser, fieldError } from "../api.js";
 import { $, h, show } from "../dom.js";
-import { FacilitatorControls } from "../facilitator.js";
+import { followRole, matchRole } from "../chair.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
 import { deviceFor } from "../device.js";
@@ -280,6 +280,7 @@ function start(hello, session) {
   client.addEventListener("event", (e) => {
     if (e.detail.type === "meeting_ended") ended();
     if (e.detail.type === "whisper" && !$("#waiting-view").hidden) waitingWhisper(e.detail);
+    followRole(view, $("#room-view"), e.detail);
   });
   client.connect();
 }
@@ -313,12 +314,7 @@ function onResumeFailed(session) {
 function onWelcome(frame) {
   setBusy(false);
   const wasIn = !$("#room-view").hidden;
-  if (frame.you.role === "facilitator" && !view.facilitator) {
-    view.facilitator = new FacilitatorControls($("#room-view"), view);
-    view.facilitator.onWelcome(frame);
-    view.renderAll();
-  }
-  $("#room-view").classList.toggle("as-facilitator", frame.you.role === "facilitator");
+  if ((frame.you.role === "facilitator") !== Boolean(view.facilitator)) matchRole(view, $("#room-view"), frame);
   document.title = `${frame.meeting?.title || meeting.title || ""} · Hearth`;
   if (!wasIn) showView("room-view");
 }
