@@ -5,6 +5,7 @@ import { $, h, show } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { viewerZone } from "../../time.js";
 import * as facilitators from "./facilitators.js";
+import * as formats from "./formats.js";
 import * as invites from "./invites.js";
 import * as keepOuts from "./keep-outs.js";
 import * as meetings from "./meetings.js";
@@ -74,6 +75,9 @@ function openEditor(mode) {
   el.lobby.checked = Boolean(g && g.lobby);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
+  // A new group has no formats yet; its default is chosen once it has some.
+  formats.fillSelect(el.format_id, "format.no_default", g ? g.format_id : "");
+  show($("#g-format-field"), mode === "edit");
   show($("#group-editor"), true);
   show($("#group-detail"), mode === "edit");
   show($("#console-empty"), false);
@@ -111,6 +115,7 @@ function groupBody() {
   if (el.keep_out_days.value) body.keep_out_days = Number(el.keep_out_days.value);
   const lobbyAfter = el.lobby_after_removal_minutes.value;
   if (lobbyAfter) body.lobby_after_removal_minutes = Number(lobbyAfter);
+  if (state.editing === "edit") body.format_id = el.format_id.value || null;
   return body;
 }
 
@@ -153,6 +158,7 @@ export async function selectGroup(id, known) {
     invites.load(),
     resources.load(),
     keepOuts.load(),
+    formats.load(),
   ]);
 }
 

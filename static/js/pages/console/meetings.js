@@ -87,6 +87,7 @@ export function wire() {
       duration_minutes: Number(el.duration_minutes.value),
     };
     if (el.title.value.trim()) body.title = el.title.value.trim();
+    if (el.format_id.value) body.format_id = el.format_id.value;
     if (el.weekly.checked) body.repeat = { weekly: { count: Number(el.count.value) } };
     try {
       const created = await api(groupPath("/meetings"), { method: "POST", body });

@@ -1,0 +1,85 @@
+"""Organisers plan meetings in the console: a format from a template, edited and kept."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.api_steps import new_group, organiser
+from tests.browser.conftest import Demo, People, Shot
+from tests.browser.steps import sign_in
+
+pytestmark = pytest.mark.browser
+VIEWPORTS = {"laptop": (1280, 860), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_organiser_edits_a_template_copy_and_makes_it_the_default(
+    demo: Demo, people: People, shot: Shot, viewport: str
+) -> None:
+    """Copy the check-in template, retitle and shorten its second part and allow crosstalk
+    in it, move it, save; make it the group's default; after a reload all of it is kept."""
+    with organiser(demo) as api:
+        gid = new_group(api, name="Evening circle")
+    width, height = VIEWPORTS[viewport]
+    page = people.page(width=width, height=height)
+    sign_in(page, demo.url, *demo.organiser)
+    page.get_by_role("button", name="Evening circle").click()
+    expect(page.locator("#detail-name")).to_have_text("Evening circle")
+
+    panel = page.locator("section[aria-labelledby=formats-title]")
+    expect(panel.locator("#format-list")).to_contain_text("No formats yet")
+    panel.get_by_role("button", name="New from template: Peer-support check-in").click()
+    expect(page.locator("#console-status")).to_contain_text("created from the template")
+    editor = page.locator("#format-form")
+    expect(editor).to_be_visible()
+    expect(page.locator("#format-editor-title")).to_be_focused()
+    expect(editor.locator("#format-total")).to_have_text("Total: 60 minutes (at most 600)")
+
+    expect(editor.get_by_role("group", name="Part 2: Check-in round")).to_be_visible()
+    second = editor.locator("#segment-list > li").nth(1)  # its name changes with its title
+    second.get_by_label("Title").fill("Opening round")
+    second.get_by_label("Minutes (1–180)").fill("15")
+    second.get_by_label("Crosstalk").select_option(label="Allowed")
+    expect(editor.locator("#format-total")).to_have_text("Total: 55 minutes (at most 600)")
+    editor.get_by_role("button", name="Move up: Part 2: Opening round").click()
+    moved = editor.get_by_role("button", name="Move up: Part 1: Opening round")
+    expect(moved).to_be_disabled()
+    expect(editor.get_by_role("button", name="Move down: Part 1: Opening round")).to_be_focused()
+    shot(page, f"console-format-editor-{viewport}", main=True)
+    editor.get_by_role("button", name="Save format").click()
+    expect(page.locator("#console-status")).to_contain_text("Format “Peer-support check-in” saved")
+    expect(editor).to_be_hidden()
+    edit = panel.get_by_role("button", name="Edit: Peer-support check-in")
+    expect(edit).to_be_focused()
+    expect(panel.locator("#format-list")).to_contain_text("55 min")
+
+    page.get_by_role("button", name="Edit group").click()
+    group_form = page.locator("#group-form")
+    group_form.get_by_label("Default format").select_option(label="Peer-support check-in")
+    group_form.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#console-status")).to_contain_text("saved")
+    expect(panel.locator("#format-list")).to_contain_text("Group default")
+    expect(page.locator("#m-format")).to_contain_text("Peer-support check-in")
+
+    page.reload()
+    page.get_by_role("button", name="Evening circle").click()
+    expect(panel.locator("#format-list")).to_contain_text("Group default")
+    panel.get_by_role("button", name="Edit: Peer-support check-in").click()
+    first = editor.get_by_role("group", name="Part 1: Opening round")
+    expect(first.get_by_label("Minutes (1–180)")).to_have_value("15")
+    expect(first.get_by_label("Crosstalk")).to_have_value("on")
+    expect(first.get_by_label("Raising hands")).to_have_value("off")
+    expect(editor.get_by_role("group", name="Part 2: Welcome and ground rules")).to_be_visible()
+    shot(page, f"console-formats-{viewport}", main=True)
+    with organiser(demo) as api:
+        group = api.get(f"/api/groups/{gid}").json()
+        saved = api.get(f"/api/groups/{gid}/formats/{group['format_id']}").json()
+    assert saved["segments"][0] == {
+        "title": "Opening round",
+        "kind": "round",
+        "minutes": 15,
+        "reading": None,
+        "settings": {"crosstalk": True, "share_seconds": 120, "queue_open": False},
+    }
+    assert saved["total_minutes"] == 55
