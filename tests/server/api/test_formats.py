@@ -286,3 +286,23 @@ async def test_deleting_a_group_takes_its_formats_even_its_default(
     assert (await organiser.get(f"/api/groups/{gid}/formats")).status_code == 404
     again = await new_group(organiser)
     assert (await new_format(organiser, again))["name"] == "Evening"
+
+
+def test_segment_settings_have_the_rooms_names_and_bounds() -> None:
+    """A segment's settings are the room's own (rooms/protocol.py SettingsChange), same
+    names and same bounds, plus queue_open: a change to either side fails here."""
+    import msgspec
+
+    from rooms.protocol import SettingsChange
+    from server.db.formats import SegmentSettings
+
+    def fields(kind: type) -> dict[str, object]:
+        info = msgspec.inspect.type_info(kind)
+        assert isinstance(info, msgspec.inspect.StructType)
+        return {f.name: f.type for f in info.fields}
+
+    room, segment = fields(SettingsChange), fields(SegmentSettings)
+    assert set(segment) - set(room) == {"queue_open"}
+    assert set(room) - set(segment) == {"locked", "lobby", "id"}  # the facilitator's alone
+    for name in set(segment) & set(room):
+        assert segment[name] == room[name], name
