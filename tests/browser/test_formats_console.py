@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,6 +64,16 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
     expect(panel.locator("#format-list")).to_contain_text("Group default")
     expect(page.locator("#m-format")).to_contain_text("Peer-support check-in")
 
+    meetings = page.locator("#meeting-form")
+    meetings.get_by_label("Starts").fill("2030-01-08T19:00")
+    meetings.get_by_label("Format").select_option(label="Peer-support check-in")
+    meetings.get_by_role("button", name="Schedule").click()
+    expect(page.locator("#console-status")).to_contain_text("1 meeting scheduled")
+    pick = page.locator("#meeting-list select")
+    expect(pick).to_have_value(re.compile(r"^\w+$"))
+    pick.select_option(label="The group's default format")
+    expect(page.locator("#console-status")).to_contain_text("Format of the meeting on")
+
     page.reload()
     page.get_by_role("button", name="Evening circle").click()
     expect(panel.locator("#format-list")).to_contain_text("Group default")
@@ -75,6 +87,7 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
     with organiser(demo) as api:
         group = api.get(f"/api/groups/{gid}").json()
         saved = api.get(f"/api/groups/{gid}/formats/{group['format_id']}").json()
+        meetings_of = api.get(f"/api/groups/{gid}/meetings").json()
     assert saved["segments"][0] == {
         "title": "Opening round",
         "kind": "round",
@@ -83,3 +96,4 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
         "settings": {"crosstalk": True, "share_seconds": 120, "queue_open": False},
     }
     assert saved["total_minutes"] == 55
+    assert [m["format_id"] for m in meetings_of] == [None]

@@ -467,6 +467,7 @@ export default {
   "format.saved": "حُفظت الصيغة «{name}».",
   "format.created": "أُنشئت الصيغة «{name}» من القالب.",
   "format.removed": "أُزيلت الصيغة.",
+  "console.meeting_format_saved": "حُفظت صيغة اجتماع {when}.",
 
   "meeting.title": "العنوان (اختياري)",
   "meeting.starts_at": "يبدأ (بالتوقيت المحلي لتلك المنطقة)",

@@ -468,6 +468,7 @@ export default {
   "format.saved": "Format “{name}” saved.",
   "format.created": "Format “{name}” created from the template.",
   "format.removed": "Format removed.",
+  "console.meeting_format_saved": "Format of the meeting on {when} saved.",
 
   "meeting.title": "Title (optional)",
   "meeting.starts_at": "Starts (local time in that zone)",

@@ -5,7 +5,9 @@ import { api, showErrors } from "../../api.js";
 import { $, h } from "../../dom.js";
 import { formatNumber, t } from "../../i18n.js";
 import { closeEditor, openEditor, readForm, wireEditor } from "./format-editor.js";
+import { fillSelect } from "./format-select.js";
 import { deleteAndReload, removeButton } from "./lists.js";
+import * as meetings from "./meetings.js";
 import { canChange, enc, groupPath, say, state } from "./state.js";
 
 const form = $("#format-form");
@@ -72,16 +74,6 @@ function renderStarts() {
   );
 }
 
-/** A <select> of the group's formats, with `noneKey` first for no format (""). */
-export function fillSelect(select, noneKey, value) {
-  const formats = state.formats || [];
-  select.replaceChildren(
-    h("option", { value: "", text: t(noneKey) }),
-    ...formats.map((f) => h("option", { value: f.id, text: f.name, dir: "auto" })),
-  );
-  select.value = formats.some((f) => f.id === value) ? value : "";
-}
-
 export async function load() {
   closeEditor();
   editing = null;
@@ -103,7 +95,7 @@ async function reloadAll() {
   } catch {
     /* the list below says what failed */
   }
-  await load();
+  await Promise.all([load(), meetings.load()]); // their format_id may have gone too
 }
 
 function edit(f) {
@@ -117,6 +109,7 @@ async function copyTemplate(tpl) {
     const made = await api(groupPath("/formats"), { method: "POST", body: { template: tpl.key } });
     say(t("format.created", { name: made.name }));
     await load();
+    meetings.render();
     edit(made);
   } catch (error) {
     say(error.message);
@@ -135,6 +128,7 @@ export function wire() {
         : await api(groupPath("/formats"), { method: "POST", body });
       say(t("format.saved", { name: saved.name }));
       await load();
+      meetings.render(); // a new name in their choices
       focusRow(saved.id);
     } catch (error) {
       showErrors(form, error);

@@ -5,6 +5,7 @@ import { $, h, show } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { viewerZone } from "../../time.js";
 import * as facilitators from "./facilitators.js";
+import { fillSelect } from "./format-select.js";
 import * as formats from "./formats.js";
 import * as invites from "./invites.js";
 import * as keepOuts from "./keep-outs.js";
@@ -76,7 +77,7 @@ function openEditor(mode) {
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
   // A new group has no formats yet; its default is chosen once it has some.
-  formats.fillSelect(el.format_id, "format.no_default", g ? g.format_id : "");
+  fillSelect(el.format_id, "format.no_default", g ? g.format_id : "");
   show($("#g-format-field"), mode === "edit");
   show($("#group-editor"), true);
   show($("#group-detail"), mode === "edit");
@@ -160,6 +161,7 @@ export async function selectGroup(id, known) {
     keepOuts.load(),
     formats.load(),
   ]);
+  if (mine === state.selection) meetings.render(); // now with the formats to choose from
 }
 
 export function wireGroups() {
