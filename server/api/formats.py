@@ -113,15 +113,20 @@ async def _name_free(session: AsyncSession, group_id: str, key: str, own_id: str
         raise _name_taken()
 
 
+async def _refused(session: AsyncSession, group_id: str) -> ApiError:
+    """After an IntegrityError: the group deleted meanwhile (404), else a concurrent
+    twin of the name (409); the session is rolled back."""
+    await session.rollback()
+    if await session.scalar(select(Group.id).where(Group.id == group_id)) is None:
+        return not_found("group")
+    return _name_taken()
+
+
 async def _commit(session: AsyncSession, group_id: str) -> None:
-    """Commits; a concurrent twin of the name is a 409, a group deleted meanwhile a 404."""
     try:
         await session.commit()
     except IntegrityError:
-        await session.rollback()
-        if await session.scalar(select(Group.id).where(Group.id == group_id)) is None:
-            raise not_found("group") from None
-        raise _name_taken() from None
+        raise await _refused(session, group_id) from None
 
 
 async def check_format_id(session: AsyncSession, group_id: str, format_id: str | None) -> None:
@@ -180,11 +185,11 @@ async def create_format(request: Request) -> Response:
         await session.scalar(select(Group.id).where(Group.id == group.id).with_for_update())
         format = Format(group_id=group.id, name=name, name_key=name.casefold(), segments=segments)
         session.add(format)
+        gid = group.id  # a failed flush expires `group`: its id must not be loaded again
         try:
             await session.flush()
         except IntegrityError:
-            await session.rollback()
-            raise _name_taken() from None
+            raise await _refused(session, gid) from None
         count = await session.scalar(
             select(func.count()).select_from(Format).where(Format.group_id == group.id)
         )

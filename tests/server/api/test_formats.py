@@ -306,3 +306,34 @@ def test_segment_settings_have_the_rooms_names_and_bounds() -> None:
     assert set(room) - set(segment) == {"locked", "lobby", "id"}  # the facilitator's alone
     for name in set(segment) & set(room):
         assert segment[name] == room[name], name
+
+
+async def test_formats_created_at_once_do_not_pass_the_limit(organiser: httpx.AsyncClient) -> None:
+    """Six at once on a group with 17: three are made, three refused, none a 500."""
+    import asyncio
+
+    gid = await new_group(organiser)
+    for i in range(17):
+        await new_format(organiser, gid, name=f"F{i}")
+    answers = await asyncio.gather(
+        *(
+            organiser.post(
+                f"/api/groups/{gid}/formats", json={"name": f"G{i}", "segments": [SEGMENT]}
+            )
+            for i in range(6)
+        )
+    )
+    assert sorted(r.status_code for r in answers) == [201] * 3 + [409] * 3
+    assert len((await organiser.get(f"/api/groups/{gid}/formats")).json()) == 20
+
+
+async def test_the_same_new_name_at_once_is_made_once(organiser: httpx.AsyncClient) -> None:
+    import asyncio
+
+    gid = await new_group(organiser)
+    body = {"name": "Twin", "segments": [SEGMENT]}
+    answers = await asyncio.gather(
+        *(organiser.post(f"/api/groups/{gid}/formats", json=body) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in answers) == [201] + [409] * 3
+    assert all(r.json()["error"]["code"] == "name_taken" for r in answers if r.status_code == 409)
