@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
+import msgspec
+import pytest
 
+from rooms.protocol import SettingsChange
+from server.api.errors import ApiError
+from server.api.formats import commit_with_format
 from server.context import AppContext
-from server.db.formats import meeting_format, segments_of
-from server.db.models import Meeting
+from server.db.formats import SegmentSettings, meeting_format, segments_of
+from server.db.models import Group, Meeting
 
 SEGMENT = {"title": "Check-in", "kind": "round", "minutes": 20}
 
@@ -291,10 +297,6 @@ async def test_deleting_a_group_takes_its_formats_even_its_default(
 def test_segment_settings_have_the_rooms_names_and_bounds() -> None:
     """A segment's settings are the room's own (rooms/protocol.py SettingsChange), same
     names and same bounds, plus queue_open: a change to either side fails here."""
-    import msgspec
-
-    from rooms.protocol import SettingsChange
-    from server.db.formats import SegmentSettings
 
     def fields(kind: type) -> dict[str, object]:
         info = msgspec.inspect.type_info(kind)
@@ -310,8 +312,6 @@ def test_segment_settings_have_the_rooms_names_and_bounds() -> None:
 
 async def test_formats_created_at_once_do_not_pass_the_limit(organiser: httpx.AsyncClient) -> None:
     """Six at once on a group with 17: three are made, three refused, none a 500."""
-    import asyncio
-
     gid = await new_group(organiser)
     for i in range(17):
         await new_format(organiser, gid, name=f"F{i}")
@@ -328,8 +328,6 @@ async def test_formats_created_at_once_do_not_pass_the_limit(organiser: httpx.As
 
 
 async def test_the_same_new_name_at_once_is_made_once(organiser: httpx.AsyncClient) -> None:
-    import asyncio
-
     gid = await new_group(organiser)
     body = {"name": "Twin", "segments": [SEGMENT]}
     answers = await asyncio.gather(
@@ -337,3 +335,19 @@ async def test_the_same_new_name_at_once_is_made_once(organiser: httpx.AsyncClie
     )
     assert sorted(r.status_code for r in answers) == [201] + [409] * 3
     assert all(r.json()["error"]["code"] == "name_taken" for r in answers if r.status_code == 409)
+
+
+async def test_a_format_deleted_before_the_commit_is_a_400_not_a_500(
+    organiser: httpx.AsyncClient, context: AppContext
+) -> None:
+    """The window between checking format_id and committing: the foreign key refuses the
+    row, and the answer is the same 400 as for a format that was never there."""
+    gid = await new_group(organiser)
+    async with context.session() as session:
+        group = await session.get(Group, gid)
+        assert group is not None
+        group.format_id = "gone"
+        with pytest.raises(ApiError) as refused:
+            await commit_with_format(session, gid, "gone")
+    assert refused.value.status == 400 and "format_id" in refused.value.fields
+    assert (await organiser.get(f"/api/groups/{gid}")).json()["format_id"] is None
