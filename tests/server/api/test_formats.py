@@ -235,6 +235,13 @@ async def test_a_groups_default_and_a_meetings_pick(
     assert r.status_code == 400 and "format_id" in r.json()["error"]["fields"]
     r = await organiser.patch(f"/api/groups/{gid}", json={"format_id": default["id"]})
     assert r.status_code == 200 and r.json()["format_id"] == default["id"]
+    r = await organiser.patch(f"/api/groups/{gid}", json={"format_id": None})
+    assert r.status_code == 200 and r.json()["format_id"] is None
+    r = await organiser.patch(f"/api/groups/{gid}", json={"format_id": default["id"]})
+    assert r.json()["format_id"] == default["id"]
+    assert (await organiser.patch(f"/api/groups/{gid}", json={"capacity": 9})).json()[
+        "format_id"
+    ] == default["id"]  # left out: kept
 
     when = {"starts_at": "2030-01-01T10:00", "duration_minutes": 60}
     r = await organiser.post(
