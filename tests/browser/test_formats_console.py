@@ -97,3 +97,33 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
     }
     assert saved["total_minutes"] == 55
     assert [m["format_id"] for m in meetings_of] == [None]
+
+
+def test_the_format_editor_follows_a_change_of_language(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """Switched to Arabic with a part half edited: labels, parts and buttons are in Arabic,
+    right to left, and nothing typed is lost; back in English, the same."""
+    with organiser(demo) as api:
+        new_group(api, name="Evening circle")
+    page = people.page(width=1280, height=860)
+    sign_in(page, demo.url, *demo.organiser)
+    page.get_by_role("button", name="Evening circle").click()
+    page.get_by_role("button", name="New from template: Recovery meeting, five parts").click()
+    editor = page.locator("#format-form")
+    first = editor.locator("#segment-list > li").first
+    first.get_by_label("Title").fill("Welcome, all")
+    page.locator("#lang").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(first.get_by_label("العنوان")).to_have_value("Welcome, all")
+    expect(first.get_by_label("النوع")).to_have_value("reading")
+    expect(first.locator("legend")).to_have_text("الجزء 1: Welcome, all")
+    expect(
+        editor.get_by_role("button", name="انقل إلى الأسفل: الجزء 1: Welcome, all")
+    ).to_be_visible()
+    expect(editor.locator("#format-total")).to_contain_text("المجموع")
+    expect(page.locator("#format-editor-title")).to_contain_text("تعديل الصيغة")
+    shot(page, "console-format-editor-arabic", main=True)
+    page.locator("#lang").select_option("en")
+    expect(first.get_by_label("Title")).to_have_value("Welcome, all")
+    expect(first.locator("legend")).to_have_text("Part 1: Welcome, all")

@@ -12,24 +12,30 @@ const form = $("#format-form");
 const list = $("#segment-list");
 let serial = 0; // ids of controls stay unique across parts added and removed
 
+// Labels and options carry data-i18n, so a change of language retranslates them in place.
 function select(id, name, options, value) {
   return h(
     "select",
     { id, name },
-    ...options.map(([v, label]) => h("option", { value: v, text: label, selected: v === value })),
+    ...options.map(([v, key]) => h("option", { value: v, text: t(key), "data-i18n": key, selected: v === value })),
   );
 }
 
 const triState = (value) => (value === true ? "on" : value === false ? "off" : "");
 
 function field(id, labelKey, control, wide = false) {
-  return h("div", { class: wide ? "field wide" : "field" }, h("label", { for: id, text: t(labelKey) }), control);
+  return h(
+    "div",
+    { class: wide ? "field wide" : "field" },
+    h("label", { for: id, text: t(labelKey), "data-i18n": labelKey }),
+    control,
+  );
 }
 
 function segmentItem(segment) {
   const id = `seg${(serial += 1)}`;
   const s = segment.settings || {};
-  const unset = ["", t("format.unset")];
+  const unset = ["", "format.unset"];
   const item = h(
     "li",
     { class: "segment", "data-segment": id },
@@ -39,7 +45,7 @@ function segmentItem(segment) {
         field(`${id}-title`, "format.title",
           h("input", { id: `${id}-title`, name: "title", type: "text", maxlength: 80, required: true, dir: "auto", value: segment.title || "" })),
         field(`${id}-kind`, "format.kind",
-          select(`${id}-kind`, "kind", KINDS.map((k) => [k, t(`format.kind_${k}`)]), segment.kind || "shares")),
+          select(`${id}-kind`, "kind", KINDS.map((k) => [k, `format.kind_${k}`]), segment.kind || "shares")),
         field(`${id}-minutes`, "format.minutes",
           h("input", { id: `${id}-minutes`, name: "minutes", type: "number", min: 1, max: 180, step: 1, required: true, value: segment.minutes ?? 10 })),
       ),
@@ -47,11 +53,11 @@ function segmentItem(segment) {
         h("textarea", { id: `${id}-reading`, name: "reading", rows: 3, maxlength: 4000, dir: "auto" }), true),
       h("div", { class: "field-row" },
         field(`${id}-crosstalk`, "format.crosstalk",
-          select(`${id}-crosstalk`, "crosstalk", [unset, ["on", t("format.allowed")], ["off", t("format.not_allowed")]], triState(s.crosstalk))),
+          select(`${id}-crosstalk`, "crosstalk", [unset, ["on", "format.allowed"], ["off", "format.not_allowed"]], triState(s.crosstalk))),
         field(`${id}-queue-open`, "format.queue_open",
-          select(`${id}-queue-open`, "queue_open", [unset, ["on", t("format.hands_open")], ["off", t("format.hands_closed")]], triState(s.queue_open))),
+          select(`${id}-queue-open`, "queue_open", [unset, ["on", "format.hands_open"], ["off", "format.hands_closed"]], triState(s.queue_open))),
         field(`${id}-policy`, "settings.queue_policy",
-          select(`${id}-policy`, "queue_policy", [unset, ["fifo", t("settings.fifo")], ["fewest_shares_first", t("settings.fewest")]], s.queue_policy || "")),
+          select(`${id}-policy`, "queue_policy", [unset, ["fifo", "settings.fifo"], ["fewest_shares_first", "settings.fewest"]], s.queue_policy || "")),
         field(`${id}-share`, "format.share_seconds",
           h("input", { id: `${id}-share`, name: "share_seconds", type: "number", min: 30, max: 1800, step: 1, value: s.share_seconds ?? "" })),
         field(`${id}-slow`, "format.slow_mode",
@@ -68,8 +74,9 @@ function segmentItem(segment) {
   return item;
 }
 
-/** Numbers the parts, names their buttons after them and ties each control to its API field. */
-function renumber() {
+/** Numbers the parts, names their buttons after them and ties each control to its API field;
+ * also what a change of language calls, for the text built from parameters. */
+export function renumber() {
   const items = [...list.children];
   items.forEach((item, i) => {
     const n = formatNumber(i + 1);

@@ -8,7 +8,7 @@ import { state } from "./state.js";
 export function fillSelect(select, noneKey, value) {
   const formats = state.formats || [];
   select.replaceChildren(
-    h("option", { value: "", text: t(noneKey) }),
+    h("option", { value: "", text: t(noneKey), "data-i18n": noneKey }),
     ...formats.map((f) => h("option", { value: f.id, text: f.name, dir: "auto" })),
   );
   select.value = formats.some((f) => f.id === value) ? value : "";

@@ -4,7 +4,7 @@
 import { api, showErrors } from "../../api.js";
 import { $, h } from "../../dom.js";
 import { formatNumber, t } from "../../i18n.js";
-import { closeEditor, openEditor, readForm, wireEditor } from "./format-editor.js";
+import { closeEditor, openEditor, readForm, renumber, wireEditor } from "./format-editor.js";
 import { fillSelect } from "./format-select.js";
 import { deleteAndReload, removeButton } from "./lists.js";
 import * as meetings from "./meetings.js";
@@ -56,8 +56,14 @@ export function render() {
     if (!state.formats.length) list.append(h("li", { class: "note", text: t("format.none") }));
   }
   renderStarts();
-  fillSelect($("#m-format"), "meeting.group_default", "");
+  fillSelect($("#m-format"), "meeting.group_default", $("#m-format").value);
+  if (!form.hidden) {
+    $("#format-editor-title").textContent = editorHeading();
+    renumber();
+  }
 }
+
+const editorHeading = () => (editing ? t("format.editing", { name: editing.name }) : t("format.new"));
 
 function renderStarts() {
   const starts = $("#format-starts");
@@ -100,8 +106,7 @@ async function reloadAll() {
 
 function edit(f) {
   editing = f;
-  const heading = f ? t("format.editing", { name: f.name }) : t("format.new");
-  openEditor(f || { name: "", segments: [] }, heading);
+  openEditor(f || { name: "", segments: [] }, editorHeading());
 }
 
 async function copyTemplate(tpl) {
