@@ -41,7 +41,13 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
     expect(editor.get_by_role("group", name="Part 2: Check-in round")).to_be_visible()
     second = editor.locator("#segment-list > li").nth(1)  # its name changes with its title
     second.get_by_label("Title").fill("Opening round")
-    second.get_by_label("Minutes (1–180)").fill("15")
+    minutes = second.get_by_label("Minutes (1–180)")
+    minutes.fill("0")
+    editor.get_by_role("button", name="Save format").click()
+    expect(minutes).to_be_focused()  # the server's refusal is shown beside the field
+    expect(minutes).to_have_attribute("aria-invalid", "true")
+    expect(second.locator(".field-error")).to_contain_text(">= 1")
+    minutes.fill("15")
     second.get_by_label("Crosstalk").select_option(label="Allowed")
     expect(editor.locator("#format-total")).to_have_text("Total: 55 minutes (at most 600)")
     editor.get_by_role("button", name="Move up: Part 2: Opening round").click()
