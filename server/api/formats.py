@@ -15,6 +15,7 @@ import msgspec
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -127,6 +128,9 @@ async def _commit(session: AsyncSession, group_id: str) -> None:
         await session.commit()
     except IntegrityError:
         raise await _refused(session, group_id) from None
+    except StaleDataError:  # the format was deleted meanwhile
+        await session.rollback()
+        raise not_found("format") from None
 
 
 async def check_format_id(session: AsyncSession, group_id: str, format_id: str | None) -> None:

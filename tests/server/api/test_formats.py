@@ -8,13 +8,14 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from sqlalchemy import delete
 
 from rooms.protocol import SettingsChange
 from server.api.errors import ApiError
-from server.api.formats import commit_with_format
+from server.api.formats import _commit, commit_with_format
 from server.context import AppContext
 from server.db.formats import SegmentSettings, meeting_format, segments_of
-from server.db.models import Group, Meeting
+from server.db.models import Format, Group, Meeting
 
 SEGMENT = {"title": "Check-in", "kind": "round", "minutes": 20}
 
@@ -358,3 +359,20 @@ async def test_a_format_deleted_before_the_commit_is_a_400_not_a_500(
             await commit_with_format(session, gid, "gone")
     assert refused.value.status == 400 and "format_id" in refused.value.fields
     assert (await organiser.get(f"/api/groups/{gid}")).json()["format_id"] is None
+
+
+async def test_a_format_deleted_while_it_is_changed_is_a_404(
+    organiser: httpx.AsyncClient, context: AppContext
+) -> None:
+    """A PATCH that read the format before a DELETE committed: 404, not a stale-row 500."""
+    gid = await new_group(organiser)
+    made = await new_format(organiser, gid)
+    async with context.session() as session, context.session() as other:
+        format = await session.get(Format, made["id"])
+        assert format is not None
+        await other.execute(delete(Format).where(Format.id == made["id"]))
+        await other.commit()
+        format.name = "Renamed"
+        with pytest.raises(ApiError) as refused:
+            await _commit(session, gid)
+    assert refused.value.status == 404
