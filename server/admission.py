@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms import protocol
 from server.clock import utc_now
 from server.context import AppContext
+from server.db.formats import meeting_format
 from server.db.invites import redeem_invite
 from server.db.keep_outs import kept_out
 from server.db.models import Group, GroupFacilitator, Meeting, User
 from server.db.resources import group_resources, room_resources
-from server.room_setup import RoomSetup, room_limits
+from server.room_setup import RoomSetup, room_agenda, room_limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 return _refused("invite_invalid", "That invite is not valid (expired or used up).")
             redeemed = hello.invite
         resources = await group_resources(session, group.id)
+        plan = await meeting_format(session, meeting)
         setup = RoomSetup(
             config=protocol.RoomConfig(
                 meeting_id=meeting.id,
@@ -115,6 +117,8 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
                 limits=room_limits(settings),
                 links_from_facilitators_only=group.links_from_facilitators_only,
                 masked_words=tuple(group.masked_words or ()),
+                format_name=plan.name if plan is not None else None,
+                agenda=room_agenda(plan),
             ),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from rooms import protocol
 from server.clock import now_ms
 from server.config import Settings
+from server.db.formats import segments_of
+from server.db.models import Format
 
 
 def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
@@ -23,6 +27,13 @@ def room_limits(settings: Settings) -> protocol.RoomLimits:
         hand_raises_per_minute=settings.hand_raises_per_minute,
         room_alerts_per_minute=settings.room_alerts_per_minute,
     )
+
+
+def room_agenda(plan: Format | None) -> list[protocol.Segment]:
+    """A format's parts as the room core runs them (none: the meeting has no format)."""
+    if plan is None:
+        return []
+    return msgspec.convert(segments_of(plan), list[protocol.Segment])
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ async def _describe(
         nexts = []
         for m in upcoming[g.id]:
             item = meeting_out(m, minutes, now)
-            del item["group_id"], item["series_id"]
+            del item["group_id"], item["series_id"], item["format_id"]
             item["join_url"] = None if closed else f"/m/{m.id}"
             nexts.append(item)
         out.append(

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from server.api.access import delete_and_commit, group_access
 from server.api.auth import signed_in
 from server.api.errors import invalid, not_found
+from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_meetings
 from server.api.validation import check_zone, clean_text
@@ -31,12 +32,13 @@ ShareSeconds = Annotated[int, msgspec.Meta(ge=30, le=1800)]
 KeepOutDays = Annotated[int, msgspec.Meta(ge=0, le=90)]  # 0: a removal keeps nobody out
 LobbyMinutes = Annotated[int, msgspec.Meta(ge=0, le=1440)]  # 0: no lobby after a removal
 Visibility = Literal["open", "closed"]
+FormatId = Annotated[str, msgspec.Meta(max_length=32)]
 
 _GROUP_FIELDS = (
     "name", "description", "guidelines", "topics", "language", "visibility", "listed",
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
     "keep_out_days", "lobby_after_removal_minutes", "lobby_when_unattended",
-    "links_from_facilitators_only", "masked_words",
+    "links_from_facilitators_only", "masked_words", "format_id",
 )  # fmt: skip
 MASKED_WORDS = 200  # entries, each of 1-40 characters (rooms/messages.py masks them)
 MaskedWords = Annotated[list[str], msgspec.Meta(max_length=MASKED_WORDS)]
@@ -62,6 +64,7 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
     lobby_when_unattended: bool = False
     links_from_facilitators_only: bool = False
     masked_words: MaskedWords = []
+    format_id: FormatId | None = None  # a new group has no formats: null is all it can be
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -83,6 +86,7 @@ class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     lobby_when_unattended: bool | msgspec.UnsetType = msgspec.UNSET
     links_from_facilitators_only: bool | msgspec.UnsetType = msgspec.UNSET
     masked_words: MaskedWords | msgspec.UnsetType = msgspec.UNSET
+    format_id: FormatId | msgspec.UnsetType | None = msgspec.UNSET
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +136,8 @@ async def create_group(request: Request) -> Response:
     async with signed_in(request, "organiser") as (_, session, user):
         body = await decode_body(request, GroupIn)
         values = _normalise(msgspec.structs.asdict(body))
+        if values.pop("format_id") is not None:
+            raise invalid({"format_id": "Not a format of this group."})
         group = Group(owner_id=user.id, **values)
         session.add(group)
         await session.commit()
@@ -160,10 +166,12 @@ async def patch_group(request: Request) -> Response:
         values = _normalise(
             {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         )
+        if "format_id" in values:
+            await check_format_id(session, group.id, values["format_id"])
         for key, value in values.items():
             setattr(group, key, value)
         try:
-            await session.commit()
+            await commit_with_format(session, group.id, values.get("format_id"))
         except StaleDataError:  # deleted meanwhile
             raise not_found("group") from None
         return json_response(group_out(group))

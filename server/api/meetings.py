@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from server.api.access import group_access, is_facilitator, meeting_by_id, meeting_for
 from server.api.auth import signed_in
 from server.api.errors import ApiError, invalid, not_found
+from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now
 from server.api.validation import check_zone, clean_text
@@ -36,6 +37,7 @@ RETENTION = (
 Title = Annotated[str, msgspec.Meta(max_length=200)]
 LocalTime = Annotated[str, msgspec.Meta(max_length=40)]
 Duration = Annotated[int, msgspec.Meta(ge=5, le=720)]
+FormatId = Annotated[str, msgspec.Meta(max_length=32)]
 MAX_LIST = 500
 
 
@@ -54,6 +56,7 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Title = ""
     timezone: str | None = None
     repeat: Repeat | None = None
+    format_id: FormatId | None = None  # null: the group's default
 
 
 class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -62,6 +65,7 @@ class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
     timezone: str | None = None
     duration_minutes: Duration | None = None
     cancelled: bool | None = None
+    format_id: FormatId | msgspec.UnsetType | None = msgspec.UNSET  # null: the group's default
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
@@ -125,6 +129,7 @@ def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None
         ),
         "cancelled": meeting.cancelled,
         "opens_at": opens_at(meeting.starts_at, open_minutes),
+        "format_id": meeting.format_id,
     }
 
 
@@ -132,6 +137,7 @@ async def create_meetings(request: Request) -> Response:
     async with group_access(request, write=True) as (app, session, _, group):
         body = await decode_body(request, MeetingIn)
         zone = _zone(body.timezone, group.timezone)
+        await check_format_id(session, group.id, body.format_id)
         title = _title(body.title) or group.name
         # The series repeats the wall-clock time asked for, even if the first one
         # falls into a spring-forward gap and is moved.
@@ -162,11 +168,12 @@ async def create_meetings(request: Request) -> Response:
                 starts_at=s,
                 ends_at=s + length,
                 timezone=zone.key,
+                format_id=body.format_id,
             )
             for s in starts
         ]
         session.add_all(meetings)
-        await session.commit()
+        await commit_with_format(session, group.id, body.format_id)
         minutes = app.settings.room_open_minutes
         return json_response([meeting_out(m, minutes) for m in meetings], status=201)
 
@@ -237,7 +244,10 @@ async def patch_meeting(request: Request) -> Response:
             meeting.title = _title(body.title) or meeting.title
         if body.cancelled is not None:
             meeting.cancelled = body.cancelled
-        await session.commit()
+        if body.format_id is not msgspec.UNSET:
+            await check_format_id(session, meeting.group_id, body.format_id)
+            meeting.format_id = body.format_id
+        await commit_with_format(session, meeting.group_id, meeting.format_id)
         if was_open and not open_now(app, meeting):  # cancelled, moved or cut short
             await end_rooms(app, [meeting.id])
         return json_response(meeting_out(meeting, app.settings.room_open_minutes))
@@ -298,7 +308,7 @@ async def public_meeting(request: Request) -> Response:
         group = await session.get(Group, meeting.group_id)
         assert group is not None
         out = meeting_out(meeting, app.settings.room_open_minutes)
-        del out["group_id"], out["series_id"]
+        del out["group_id"], out["series_id"], out["format_id"]
         out["group"] = {
             "id": group.id,
             "name": group.name,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -115,6 +116,10 @@ class Group(Base):
         Boolean, default=False, server_default="0"
     )
     masked_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The default format of the group's meetings; use_alter: formats refer back to groups.
+    format_id: Mapped[str | None] = mapped_column(
+        ForeignKey("formats.id", ondelete="SET NULL", use_alter=True), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -142,7 +147,30 @@ class Meeting(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    # This meeting's pick of its group's formats; NULL: the group's default.
+    format_id: Mapped[str | None] = mapped_column(
+        ForeignKey("formats.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Format(Base):
+    """A meeting plan an organiser wrote: an ordered list of timed segments.
+
+    `segments` is a JSON list in the shape server/db/formats.py validates; reading text
+    is the organiser's own, which may be stored, unlike anything said in a meeting.
+    `name_key` is the case-folded name, so two formats of a group cannot differ by case.
+    """
+
+    __tablename__ = "formats"
+    __table_args__ = (UniqueConstraint("group_id", "name_key"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(255))
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Invite(Base):

@@ -1,4 +1,4 @@
-// /console: the organiser's groups, meetings, facilitators, invites and resources.
+// /console: the organiser's groups, meetings, facilitators, invites, resources and formats.
 // Each panel is a module in console/; this entry wires them together and starts.
 
 import { api, currentUser } from "../api.js";
@@ -6,6 +6,7 @@ import { $, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { initPage } from "../shell.js";
 import * as facilitators from "./console/facilitators.js";
+import * as formats from "./console/formats.js";
 import { labelEditor, loadGroups, renderDetail, renderGroupList, selectGroup, wireGroups } from "./console/groups.js";
 import * as invites from "./console/invites.js";
 import * as keepOuts from "./console/keep-outs.js";
@@ -14,7 +15,7 @@ import * as resources from "./console/resources.js";
 import { enc, say, state } from "./console/state.js";
 import { fillZones } from "./console/zones.js";
 
-const LISTS = [meetings, facilitators, invites, resources, keepOuts];
+const LISTS = [meetings, facilitators, invites, resources, formats, keepOuts];
 
 initPage();
 wireGroups();

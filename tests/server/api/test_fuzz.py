@@ -27,6 +27,8 @@ FIELDS = [
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
     "username", "password", "role", "expires_at", "max_uses", "title", "url", "kind",
     "starts_at", "duration_minutes", "repeat", "weekly", "count", "until", "cancelled",
+    "segments", "minutes", "reading", "settings", "template", "format_id", "queue_open",
+    "queue_policy", "slow_mode_seconds",
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -35,7 +37,9 @@ scalars = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=False),
     st.text(max_size=40),
-    st.sampled_from(["", "\x00", "Europe/London", "2026-12-01T19:00", "http://x", "closed"]),
+    st.sampled_from(
+        ["", "\x00", "Europe/London", "2026-12-01T19:00", "http://x", "closed", "round", "check-in"]
+    ),
 )
 values = st.recursive(
     scalars,
@@ -89,11 +93,13 @@ def fuzz_client(
             json={"title": "Line", "url": "https://example.org", "kind": "crisis"},
         ).json()
         inv = client.post(f"/api/groups/{g['id']}/invites", json={}).json()
+        f = client.post(f"/api/groups/{g['id']}/formats", json={"template": "check-in"}).json()
         ids = {
             "id": [g["id"], m[0]["id"], "nope", "%00"],
             "username": [user, "ghost"],
             "code": [inv["code"], inv["id"], "bad"],
             "rid": [r["id"], "zzz"],
+            "fid": [f["id"], "templates", "zzz"],
         }
         yield client, ids
 
@@ -123,6 +129,12 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("POST", "/api/groups/{id}/resources"),
     ("GET", "/api/groups/{id}/resources"),
     ("DELETE", "/api/groups/{id}/resources/{rid}"),
+    ("GET", "/api/groups/{id}/formats"),
+    ("POST", "/api/groups/{id}/formats"),
+    ("GET", "/api/groups/{id}/formats/templates"),
+    ("GET", "/api/groups/{id}/formats/{fid}"),
+    ("PATCH", "/api/groups/{id}/formats/{fid}"),
+    ("DELETE", "/api/groups/{id}/formats/{fid}"),
     ("POST", "/api/groups/{id}/meetings"),
     ("GET", "/api/groups/{id}/meetings"),
     ("GET", "/api/meetings/{id}"),

@@ -53,7 +53,8 @@ async def test_create_group_with_every_field_and_read_it_back(
 ) -> None:
     group = await new_group(organiser, **FULL)
     assert {k: group[k] for k in FULL} == FULL
-    assert set(group) == {*FULL, "id", "created_at"}
+    assert set(group) == {*FULL, "id", "created_at", "format_id"}  # a new group has no formats
+    assert group["format_id"] is None
     assert group["created_at"].endswith("Z")
     assert (await organiser.get(f"/api/groups/{group['id']}")).json() == group
 
@@ -81,6 +82,7 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "lobby_when_unattended": False,
         "links_from_facilitators_only": False,
         "masked_words": [],
+        "format_id": None,
     }
 
 

@@ -5,6 +5,8 @@ import { $, h, show } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { viewerZone } from "../../time.js";
 import * as facilitators from "./facilitators.js";
+import { fillSelect } from "./format-select.js";
+import * as formats from "./formats.js";
 import * as invites from "./invites.js";
 import * as keepOuts from "./keep-outs.js";
 import * as meetings from "./meetings.js";
@@ -77,6 +79,9 @@ function openEditor(mode) {
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
   el.links_from_facilitators_only.checked = Boolean(g && g.links_from_facilitators_only);
   el.masked_words.value = g ? (g.masked_words || []).join("\n") : "";
+  // A new group has no formats yet; its default is chosen once it has some.
+  fillSelect(el.format_id, "format.no_default", g ? g.format_id : "");
+  show($("#g-format-field"), mode === "edit");
   show($("#group-editor"), true);
   show($("#group-detail"), mode === "edit");
   show($("#console-empty"), false);
@@ -120,6 +125,7 @@ function groupBody() {
   if (el.keep_out_days.value) body.keep_out_days = Number(el.keep_out_days.value);
   const lobbyAfter = el.lobby_after_removal_minutes.value;
   if (lobbyAfter) body.lobby_after_removal_minutes = Number(lobbyAfter);
+  if (state.editing === "edit") body.format_id = el.format_id.value || null;
   return body;
 }
 
@@ -162,7 +168,9 @@ export async function selectGroup(id, known) {
     invites.load(),
     resources.load(),
     keepOuts.load(),
+    formats.load(),
   ]);
+  if (mine === state.selection) meetings.render(); // now with the formats to choose from
 }
 
 export function wireGroups() {

@@ -4,6 +4,7 @@ import { api, clearErrors, fieldError, showErrors } from "../../api.js";
 import { $, confirmDialog, h, show } from "../../dom.js";
 import { formatNumber, locale, t } from "../../i18n.js";
 import { formatRange, formatWhen } from "../../time.js";
+import { fillSelect } from "./format-select.js";
 import { listPanel } from "./lists.js";
 import { canChange, enc, groupPath, say, state } from "./state.js";
 import { setZone } from "./zones.js";
@@ -43,6 +44,7 @@ export const { load, render } = listPanel(
       h(
         "div",
         { class: "button-row" },
+        canChange() && formatChoice(m),
         h("a", { class: "button small secondary", href: `/m/${enc(m.id)}`, text: t("console.open_room") }),
         canChange() && h("button", {
           type: "button",
@@ -67,11 +69,33 @@ export const { load, render } = listPanel(
   upcoming,
 );
 
+/** This meeting's format: its own pick, or (empty) the group's default. */
+function formatChoice(m) {
+  const id = `m-format-${m.id}`;
+  const select = h("select", {
+    id,
+    "aria-label": `${t("meeting.format")}: ${formatWhen(m.starts_at)}`,
+    onchange: async () => {
+      try {
+        await api(`/api/meetings/${enc(m.id)}`, { method: "PATCH", body: { format_id: select.value || null } });
+        m.format_id = select.value || null;
+        say(t("console.meeting_format_saved", { when: formatWhen(m.starts_at) }));
+      } catch (error) {
+        say(error.message);
+        select.value = m.format_id || "";
+      }
+    },
+  });
+  fillSelect(select, "meeting.group_default", m.format_id || "");
+  return h("span", { class: "field compact" }, h("label", { for: id, text: t("meeting.format") }), select);
+}
+
 export function wire() {
   $("#m-weekly").addEventListener("change", (event) => {
     show($("#m-count-field"), event.target.checked);
   });
 
+  fillSelect($("#m-format"), "meeting.group_default", "");
   meetingForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(meetingForm);
@@ -87,6 +111,7 @@ export function wire() {
       duration_minutes: Number(el.duration_minutes.value),
     };
     if (el.title.value.trim()) body.title = el.title.value.trim();
+    if (el.format_id.value) body.format_id = el.format_id.value;
     if (el.weekly.checked) body.repeat = { weekly: { count: Number(el.count.value) } };
     try {
       const created = await api(groupPath("/meetings"), { method: "POST", body });

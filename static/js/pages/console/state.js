@@ -6,6 +6,7 @@ export const state = {
   user: null,
   groups: [],
   current: null, // the selected group
+  formats: [], // the selected group's formats (null: they could not be loaded)
   editing: null, // "create" | "edit" | null
   selection: 0, // the latest choice of what to show; older answers are ignored
 };
