@@ -37,7 +37,7 @@ EventType = Literal[
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper", "role_changed", "facilitator_view", "chair_changed",
-    "segment_started",
+    "segment_started", "meeting_changed", "agenda_changed",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -405,7 +405,16 @@ class SetResources(_Frame, tag="set_resources"):
     resources: list[ResourceInfo]
 
 
-SystemCommand = Open | Join | Resume | Disconnect | Timeout | Expire | Close | SetResources
+class Reconfigure(_Frame, tag="reconfigure"):
+    """Built by the server only: an organiser edited the meeting, its group or its
+    format while the room was open, and this is the room's config as it is now."""
+
+    config: RoomConfig
+
+
+SystemCommand = (
+    Open | Join | Resume | Disconnect | Timeout | Expire | Close | SetResources | Reconfigure
+)
 Command = ClientFrame | SystemCommand
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import agenda, alerts, chair, messages, moderation, names, whispers
+from rooms import agenda, alerts, chair, messages, moderation, names, reconfigure, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -123,6 +123,8 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             ctx.room.config = msgspec.structs.replace(config, resources=command.resources)
             ctx.emit("resources_changed", {"resources": p.resource_dicts(command.resources)})
         return p.Ok()
+    if isinstance(command, p.Reconfigure):
+        return reconfigure.reconfigure(ctx, command)
     if isinstance(command, p.Close):
         if command.cancelled or ctx.at >= config_of(ctx.room).ends_at_ms:
             moderation.end(ctx, None)

@@ -21,8 +21,8 @@ from server.db.formats import meeting_format
 from server.db.invites import redeem_invite
 from server.db.keep_outs import kept_out
 from server.db.models import Group, GroupFacilitator, Meeting, User
-from server.db.resources import group_resources, room_resources
-from server.room_setup import RoomSetup, room_agenda, room_limits
+from server.db.resources import group_resources
+from server.room_setup import RoomSetup, room_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,27 +99,7 @@ async def admit(app: AppContext, meeting_id: str, hello: protocol.Hello) -> Admi
         resources = await group_resources(session, group.id)
         plan = await meeting_format(session, meeting)
         setup = RoomSetup(
-            config=protocol.RoomConfig(
-                meeting_id=meeting.id,
-                title=meeting.title or group.name,
-                group_name=group.name,
-                language=group.language,
-                starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
-                ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
-                capacity=group.capacity,
-                lobby=group.lobby,
-                late_joiners_see_history=group.late_joiners_see_history,
-                share_seconds=group.share_seconds,
-                crosstalk=group.crosstalk,
-                grace_seconds=settings.resume_grace_seconds,
-                lobby_when_unattended=group.lobby_when_unattended,
-                resources=room_resources(resources),
-                limits=room_limits(settings),
-                links_from_facilitators_only=group.links_from_facilitators_only,
-                masked_words=tuple(group.masked_words or ()),
-                format_name=plan.name if plan is not None else None,
-                agenda=room_agenda(plan),
-            ),
+            config=room_config(settings, meeting, group, resources, plan),
             group_id=group.id,
             retention_seconds=settings.room_retention_seconds,
         )

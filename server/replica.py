@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -105,6 +106,10 @@ class Replica:
             self._note_sweep(submission.command)
         elif isinstance(submission.command, protocol.Promote | protocol.Demote):
             self._note_role(submission.command.participant_id)
+        elif self.room.config is not None and self.room.config is not self.setup.config:
+            # An organiser's edit (reconfigure): masking, the log's expiry and a reopening
+            # after lost history follow the room's config as it is now.
+            self.setup = dataclasses.replace(self.setup, config=self.room.config)
         effects = list(result.effects)
         for event in result.events:
             self._fan_out(event)

@@ -10,7 +10,8 @@ from rooms import protocol
 from server.clock import now_ms
 from server.config import Settings
 from server.db.formats import segments_of
-from server.db.models import Format
+from server.db.models import Format, Group, Meeting, Resource
+from server.db.resources import room_resources
 
 
 def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
@@ -34,6 +35,38 @@ def room_agenda(plan: Format | None) -> list[protocol.Segment]:
     if plan is None:
         return []
     return msgspec.convert(segments_of(plan), list[protocol.Segment])
+
+
+def room_config(
+    settings: Settings,
+    meeting: Meeting,
+    group: Group,
+    resources: list[Resource],
+    plan: Format | None,
+) -> protocol.RoomConfig:
+    """What a room runs on, from its meeting and group as they are now: when the room
+    opens, and again whenever an organiser edits either while it is open."""
+    return protocol.RoomConfig(
+        meeting_id=meeting.id,
+        title=meeting.title or group.name,
+        group_name=group.name,
+        language=group.language,
+        starts_at_ms=int(meeting.starts_at.timestamp() * 1000),
+        ends_at_ms=int(meeting.ends_at.timestamp() * 1000),
+        capacity=group.capacity,
+        lobby=group.lobby,
+        late_joiners_see_history=group.late_joiners_see_history,
+        share_seconds=group.share_seconds,
+        crosstalk=group.crosstalk,
+        grace_seconds=settings.resume_grace_seconds,
+        lobby_when_unattended=group.lobby_when_unattended,
+        resources=room_resources(resources),
+        limits=room_limits(settings),
+        links_from_facilitators_only=group.links_from_facilitators_only,
+        masked_words=tuple(group.masked_words or ()),
+        format_name=plan.name if plan is not None else None,
+        agenda=room_agenda(plan),
+    )
 
 
 @dataclass(frozen=True, slots=True)

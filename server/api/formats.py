@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from server.api.access import delete_and_commit, group_access
 from server.api.errors import ApiError, invalid, not_found
 from server.api.jsonio import decode_body, json_response
+from server.api.live_rooms import open_meetings, reconfigure_rooms
 from server.api.validation import clean_text
 from server.db.format_templates import TEMPLATES
 from server.db.formats import (
@@ -221,7 +222,7 @@ async def get_format(request: Request) -> Response:
 
 async def patch_format(request: Request) -> Response:
     """Renames a format, or replaces its segments (the whole list: they are one plan)."""
-    async with group_access(request, write=True) as (_, session, _, group):
+    async with group_access(request, write=True) as (app, session, _, group):
         format = await _the_format(session, group.id, request.path_params["fid"])
         body = await decode_body(request, FormatPatch)
         if body.name is not None:
@@ -231,17 +232,19 @@ async def patch_format(request: Request) -> Response:
         if body.segments is not None:
             format.segments = _segments(body.segments)
         await _commit(session, group.id)
+        await reconfigure_rooms(app, session, await open_meetings(app, session, group.id))
         return json_response(format_out(format))
 
 
 async def delete_format(request: Request) -> Response:
     """The database sets format_id to null wherever it was the default or a meeting's pick."""
-    async with group_access(request, write=True) as (_, session, _, group):
+    async with group_access(request, write=True) as (app, session, _, group):
         statement = delete(Format).where(
             Format.id == request.path_params["fid"], Format.group_id == group.id
         )
         if await delete_and_commit(session, statement) == 0:
             raise not_found("format")
+        await reconfigure_rooms(app, session, await open_meetings(app, session, group.id))
         return Response(status_code=204)
 
 

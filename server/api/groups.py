@@ -21,7 +21,7 @@ from server.api.auth import signed_in
 from server.api.errors import invalid, not_found
 from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
-from server.api.live_rooms import end_rooms, open_meetings
+from server.api.live_rooms import end_rooms, open_meetings, reconfigure_rooms
 from server.api.validation import check_zone, clean_text
 from server.db.models import Group, GroupFacilitator
 
@@ -161,7 +161,7 @@ async def get_group(request: Request) -> Response:
 
 
 async def patch_group(request: Request) -> Response:
-    async with group_access(request, write=True) as (_, session, _, group):
+    async with group_access(request, write=True) as (app, session, _, group):
         body = await decode_body(request, GroupPatch)
         values = _normalise(
             {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -174,6 +174,7 @@ async def patch_group(request: Request) -> Response:
             await commit_with_format(session, group.id, values.get("format_id"))
         except StaleDataError:  # deleted meanwhile
             raise not_found("group") from None
+        await reconfigure_rooms(app, session, await open_meetings(app, session, group.id))
         return json_response(group_out(group))
 
 

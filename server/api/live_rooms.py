@@ -11,14 +11,17 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import protocol
 from server.clock import now_ms, utc_now
 from server.context import AppContext
-from server.db.models import Meeting, Resource
-from server.db.resources import room_resources
+from server.db.formats import meeting_format
+from server.db.models import Group, Meeting, Resource
+from server.db.resources import group_resources, room_resources
 from server.log.base import LogUnavailable
+from server.room_setup import room_config
 from server.schedule import status
 
 log = logging.getLogger("hearth.api")
@@ -59,6 +62,27 @@ async def pin_resources(
     command = protocol.SetResources(resources=room_resources(resources))
     for meeting in meetings:
         await _tell(app, meeting.id, command, int(meeting.ends_at.timestamp() * 1000))
+
+
+async def reconfigure_rooms(
+    app: AppContext, session: AsyncSession, meetings: Sequence[Meeting]
+) -> None:
+    """Gives open rooms their meeting, group and format as they are now (after a commit):
+    a lobby switched on, a new end, a changed format reach people already in the room."""
+    for meeting in meetings:
+        # Read again: the database itself may have changed them (a deleted format's
+        # format_id is set to null by its foreign key, not through these objects).
+        try:
+            await session.refresh(meeting)
+        except InvalidRequestError:  # deleted meanwhile: its room ends by itself
+            continue
+        group = await session.get(Group, meeting.group_id, populate_existing=True)
+        if group is None:
+            continue
+        resources = await group_resources(session, group.id)
+        plan = await meeting_format(session, meeting)
+        config = room_config(app.settings, meeting, group, resources, plan)
+        await _tell(app, meeting.id, protocol.Reconfigure(config=config), config.ends_at_ms)
 
 
 async def _tell(

@@ -23,7 +23,7 @@ from server.api.auth import signed_in
 from server.api.errors import ApiError, invalid, not_found
 from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
-from server.api.live_rooms import end_rooms, open_now
+from server.api.live_rooms import end_rooms, open_now, reconfigure_rooms
 from server.api.validation import check_zone, clean_text
 from server.context import ctx
 from server.db.models import Group, Meeting, utcnow
@@ -250,6 +250,8 @@ async def patch_meeting(request: Request) -> Response:
         await commit_with_format(session, meeting.group_id, meeting.format_id)
         if was_open and not open_now(app, meeting):  # cancelled, moved or cut short
             await end_rooms(app, [meeting.id])
+        elif was_open:  # lengthened, shortened, renamed or another format: the room follows
+            await reconfigure_rooms(app, session, [meeting])
         return json_response(meeting_out(meeting, app.settings.room_open_minutes))
 
 

@@ -35,6 +35,12 @@ export class AgendaLine {
     this.drawn = null;
   }
 
+  /** The organiser changed the format while the room was open. */
+  onAgenda(agenda) {
+    this.agenda = agenda || null;
+    this.drawn = null;
+  }
+
   onSegment(event, replay) {
     if (!this.agenda || replay) return;
     this.agenda.current = event.segment;

@@ -91,6 +91,15 @@ export function applyEvent(view, event, replay) {
       view.agendaLine.onSegment(event, replay);
       view.conversation.system(t("agenda.started", { title: event.segment.title, n: formatNumber(event.segment.minutes) }), event);
       break;
+    case "meeting_changed":
+      if (!replay) {
+        view.meeting = { ...view.meeting, ...event.meeting };
+        view.renderAll();
+      }
+      break;
+    case "agenda_changed":
+      if (!replay) view.agendaLine.onAgenda(event.agenda);
+      break;
     case "round_ended":
       if (!replay) view.round = null;
       view.conversation.system(t("room.round_ended"), event);
