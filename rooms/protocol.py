@@ -28,6 +28,7 @@ ErrorCode = Literal[
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
     "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
+    "no_such_poll",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
@@ -35,6 +36,7 @@ EventType = Literal[
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper",
+    "poll", "poll_results",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -43,6 +45,7 @@ COMMAND_TYPES = (
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
     "claim_alert", "resolve_alert",
+    "poll_start", "vote", "poll_close",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -147,6 +150,31 @@ class ResolveAlert(_Frame, tag="resolve_alert"):
     id: RequestId | None = None
 
 
+PollOption = Annotated[str, msgspec.Meta(max_length=400)]
+
+
+class PollStart(_Frame, tag="poll_start"):
+    """A question with `options`, or the built-in `scale` (rooms/polls.py has the rules:
+    sizes here only bound the frame)."""
+
+    question: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    options: Annotated[list[PollOption], msgspec.Meta(max_length=20)] | None = None
+    scale: Literal["arriving"] | None = None
+    results: Literal["everyone", "facilitators"] = "everyone"
+    id: RequestId | None = None
+
+
+class Vote(_Frame, tag="vote"):
+    poll_id: Annotated[str, msgspec.Meta(max_length=32)]
+    option: int
+    id: RequestId | None = None
+
+
+class PollClose(_Frame, tag="poll_close"):
+    poll_id: Annotated[str, msgspec.Meta(max_length=32)]
+    id: RequestId | None = None
+
+
 class Leave(_Frame, tag="leave"):
     id: RequestId | None = None
 
@@ -234,6 +262,7 @@ ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
+    | PollStart | Vote | PollClose
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, moderation, names, whispers
+from rooms import alerts, moderation, names, polls, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -252,12 +252,19 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.End():
             moderation.end(ctx, person.id)
             return p.Ok()
+        case p.PollStart():
+            return polls.start(ctx, command)
+        case p.Vote():
+            return polls.vote(ctx, person, command)
+        case p.PollClose():
+            return polls.close(ctx, command)
     raise Refused("bad_request", "Not a room command.")
 
 
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
+    p.PollStart, p.PollClose,
 })  # fmt: skip
 
 

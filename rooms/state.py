@@ -173,6 +173,32 @@ class Message:
     reactions: dict[str, set[str]] = field(default_factory=dict)
 
 
+PollResults = Literal["everyone", "facilitators"]
+
+
+@dataclass(slots=True)
+class Poll:
+    """The open poll (rooms/polls.py). `votes`, who chose what, exists only so that each
+    participant counts once; closing the poll drops it with the poll, and only the
+    counts leave the room."""
+
+    id: str
+    question: str | None  # None: the scale's own question, in each client's language
+    options: list[str]
+    scale: str | None
+    results: PollResults
+    votes: dict[str, int] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "poll_id": self.id,
+            "question": self.question,
+            "options": list(self.options),
+            "scale": self.scale,
+            "results": self.results,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     seq: int
@@ -205,6 +231,7 @@ class Room:
     reports: dict[str, ReportAlert] = field(default_factory=dict)  # by message id
     alert_times: list[int] = field(default_factory=list)  # help and reports, last minute
     alerts: dict[str, Alert] = field(default_factory=dict)  # by alert id, oldest first
+    poll: Poll | None = None  # at most one open at a time
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0
@@ -213,6 +240,7 @@ class Room:
     counter_reports: int = 0
     counter_hands: int = 0
     counter_alerts: int = 0
+    counter_polls: int = 0
 
     @classmethod
     def empty(cls, meeting_id: str) -> Room:

@@ -70,6 +70,7 @@ def welcome(
         "seq": views.last_event_seq(room),
         "recent": recent,
         "resumed": resumed,
+        "poll": views.poll_view(room, participant_id),
     }
     if views.is_facilitator(room, participant_id):
         message["alerts"] = views.alerts_view(room)
