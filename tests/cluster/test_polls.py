@@ -1,0 +1,43 @@
+"""A poll across three workers: the facilitator on one, voters on the others, the same
+counts everywhere, and a second vote from anyone still counted once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cluster.cluster import Cluster, close_all, facilitator, join, settle
+from tests.service.rooms import create_meeting
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+
+async def test_votes_on_other_workers_count_once_and_results_agree(cluster: Cluster) -> None:
+    a, b, c = cluster.a, cluster.b, cluster.c
+    meeting = create_meeting(a)
+    host = await facilitator(a, meeting)
+    amber = await join(b, meeting, pseudonym="Amber Fox")
+    birch = await join(c, meeting, pseudonym="Birch Leaf")
+    cedar = await join(c, meeting, pseudonym="Cedar Moss")
+    clients = [host, amber, birch, cedar]
+    try:
+        assert (await host.command("poll_start", scale="arriving"))["type"] == "ack"
+        polls = [await x.wait_for("poll") for x in clients]
+        assert len({p["seq"] for p in polls}) == 1
+        poll_id = polls[0]["poll_id"]
+        for voter, option in ((amber, 3), (birch, 1), (amber, 4), (cedar, 4), (birch, 1)):
+            assert (await voter.command("vote", poll_id=poll_id, option=option))["type"] == "ack"
+        assert (await host.command("poll_close", poll_id=poll_id))["type"] == "ack"
+        results = [await x.wait_for("poll_results", poll_id=poll_id) for x in clients]
+        assert {(r["seq"], tuple(r["counts"]), r["total"]) for r in results} == {
+            (results[0]["seq"], (0, 1, 0, 0, 2), 3)
+        }
+        late = await amber.command("vote", poll_id=poll_id, option=0)
+        assert (late["type"], late["code"]) == ("error", "no_such_poll")
+        await settle(*clients)
+        for client in clients:
+            assert [f["type"] for f in client.frames if "poll" in f["type"]] == [
+                "poll",
+                "poll_results",
+            ]
+    finally:
+        await close_all(*clients)
