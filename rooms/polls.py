@@ -3,7 +3,8 @@ and only the counts come out.
 
 Who chose what is room state only while the poll is open (`Poll.votes`), because
 "once per participant" needs it; `vote` emits no event at all (its ack is the
-voter's confirmation), and closing the poll drops the map and emits counts alone.
+voter's confirmation), and closing the poll drops the map: `poll_closed` tells
+everyone it is over, and `poll_results` carries counts alone to whom `results` says.
 No one, facilitators included, ever receives who voted. A vote is in the room log
 like a message is (a submission with its actor), which expires with the room; it is
 never written to the database.
@@ -56,6 +57,7 @@ def close(ctx: Ctx, command: p.PollClose) -> p.Ok:
     for option in poll.votes.values():
         counts[option] += 1
     ctx.room.poll = None
+    ctx.emit("poll_closed", {"poll_id": poll.id})
     body = poll.public()
     body.update(counts=counts, total=sum(counts))
     ctx.emit("poll_results", body, ALL if poll.results == "everyone" else FACILITATORS)

@@ -36,7 +36,7 @@ EventType = Literal[
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper",
-    "poll", "poll_results",
+    "poll", "poll_results", "poll_closed",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)

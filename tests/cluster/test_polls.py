@@ -37,6 +37,7 @@ async def test_votes_on_other_workers_count_once_and_results_agree(cluster: Clus
         for client in clients:
             assert [f["type"] for f in client.frames if "poll" in f["type"]] == [
                 "poll",
+                "poll_closed",
                 "poll_results",
             ]
     finally:

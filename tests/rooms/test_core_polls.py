@@ -165,6 +165,7 @@ def test_results_carry_counts_only_to_the_audience_chosen() -> None:
         assert meeting.sees(host, event) and meeting.sees(cohost, event)
         assert meeting.sees(ann, event) is attendees_see
         assert meeting.sees(bea, event) is attendees_see
+        assert meeting.sees(bea, meeting.last("poll_closed"))
 
 
 def test_no_event_says_who_voted_and_the_votes_go_at_the_close() -> None:
@@ -176,6 +177,8 @@ def test_no_event_says_who_voted_and_the_votes_go_at_the_close() -> None:
     assert meeting.room.poll is None
     polls = [e for e in meeting.events if e.type in {"poll", "poll_results"}]
     assert [e.type for e in polls] == ["poll", "poll_results"]
+    closed = meeting.last("poll_closed")
+    assert closed.body == {"poll_id": poll_id} and meeting.sees(ann, closed)
     for event in polls:
         text = json.dumps(event.body)
         assert ann not in text and bea not in text

@@ -11,7 +11,7 @@ from tests.server.ws.inprocess import Client, InProcessHearth
 
 
 def _poll_frames(client: Client) -> list[dict[str, Any]]:
-    return [f for f in client.frames if f["type"] in {"poll", "poll_results"}]
+    return [f for f in client.frames if f["type"] in {"poll", "poll_closed", "poll_results"}]
 
 
 def _code(reply: dict[str, Any]) -> tuple[str, str | None]:
@@ -116,8 +116,8 @@ def test_results_for_facilitators_only_and_nobody_learns_who_voted(
     assert birch.command("say", text="thank you")["type"] == "ack"
     for client in (host, cohost, amber, birch):
         client.drain()
-    assert [f["type"] for f in _poll_frames(birch)] == ["poll"]
-    assert [f["type"] for f in _poll_frames(amber)] == ["poll"]
+    assert [f["type"] for f in _poll_frames(birch)] == ["poll", "poll_closed"]
+    assert [f["type"] for f in _poll_frames(amber)] == ["poll", "poll_closed"]
     voters = (amber.me, cohost.me, "Amber", "Cohost")
     for client in (host, cohost, amber, birch):
         for frame in client.frames:
