@@ -166,7 +166,7 @@ class PollStart(_Frame, tag="poll_start"):
 
 class Vote(_Frame, tag="vote"):
     poll_id: Annotated[str, msgspec.Meta(max_length=32)]
-    option: int
+    option: Annotated[int, msgspec.Meta(ge=0, le=99)]  # the open poll's own range: rooms/polls.py
     id: RequestId | None = None
 
 

@@ -219,6 +219,9 @@ class PollStarter {
       const options = [...el.options.querySelectorAll("input")].map((input) => input.value.trim()).filter(Boolean);
       if (!question) return this.problem("poll.error_question", el.question);
       if (options.length < MIN_OPTIONS) return this.problem("poll.error_options", el.options.querySelector("input"));
+      if (new Set(options.map((o) => o.toLocaleLowerCase())).size < options.length) {
+        return this.problem("poll.error_same", el.options.querySelector("input"));
+      }
       return this.start({ question, options, results: this.resultsChoice() });
     });
     document.addEventListener("langchange", () => this.renumber());
@@ -277,7 +280,9 @@ class PollStarter {
   async start(fields) {
     if (await this.view.run("poll_start", fields)) {
       this.el.dialog.close();
-      this.el.open.focus();
+      // The poll's own event came before the ack: its card is there to move to.
+      const first = document.querySelector("#poll-card button");
+      (first || this.el.open).focus();
     } else {
       this.problem("poll.error_refused");
     }

@@ -22,6 +22,7 @@ const ERROR_KEYS = new Set([
   "not_allowed",
   "no_such_participant",
   "no_such_message",
+  "no_such_poll",
   "queue_empty",
   "too_large",
   "bad_request",

@@ -40,6 +40,7 @@ def test_a_hostile_attendee_gets_clear_errors_and_counts_once(hearth: InProcessH
     # At most 10 frames in 5 s each: the bad ones are shared between two attendees.
     for client, bad in (
         (amber, {"option": 2}),
+        (amber, {"option": 10**30}),
         (birch, {"option": "1"}),
         (birch, {"option": True}),
         (birch, {"option": 0.5}),
