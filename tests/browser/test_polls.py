@@ -114,3 +114,32 @@ def test_a_reloaded_voter_sees_their_choice_and_results_can_stay_with_facilitato
     expect(closed).to_contain_text("The facilitators have the results.")
     expect(closed.locator(".poll-result")).to_have_count(0)
     expect(closed.get_by_role("button")).to_have_count(1)  # only "Hide results"
+
+
+def test_the_check_in_reads_in_the_attendees_language(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """The scale carries no words: an Arabic page asks in Arabic, with Arabic labels and
+    digits, whatever the facilitator's language."""
+    host = people.page(**LAPTOP)
+    sign_in(host, demo.url, *demo.facilitator)
+    join(host, demo.meeting_url, "Host Rowan", facilitator=True)
+    nasim = people.page(**PHONE)
+    nasim.goto(f"{demo.url}/")
+    nasim.locator("#lang").select_option("ar")
+    join(nasim, demo.meeting_url, "نسيم هادئ")
+
+    host.get_by_role("button", name="Start a poll").click()
+    host.get_by_role("button", name="How are you arriving today? (1–5)").click()
+    group = nasim.locator("#poll-card").get_by_role("group", name="كيف تشعر وأنت تنضم إلينا اليوم؟")
+    expect(group).to_be_visible()
+    # Digits as the browser's Arabic formats them (Arabic-Indic or Latin, by its ICU).
+    five, one = (nasim.evaluate(f"new Intl.NumberFormat('ar').format({n})") for n in (5, 1))
+    group.get_by_role("button", name=f"{five} · بخير جدًا").click()
+    expect(nasim.locator("#poll-card")).to_contain_text(f"إجابتك: {five} · بخير جدًا")
+    shot(nasim, "poll-open-arabic", full_page=False)
+    host.locator("#poll-card").get_by_role("button", name="Close poll").click()
+    expect(host.locator("#poll-card .poll-results")).to_contain_text("1 of 1 chose 5 · Really good")
+    expect(nasim.locator("#poll-card .poll-results")).to_contain_text(
+        f"{one} من {one} اختاروا {five} · بخير جدًا"
+    )
