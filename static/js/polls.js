@@ -25,7 +25,7 @@ export class Polls {
 
   /** Facilitators get the dialog and the close button. */
   enableStarting() {
-    if (!this.starter) this.starter = new PollStarter(this.view);
+    if (!this.starter) this.starter = new PollStarter(this.view, () => this.poll);
     this.render();
   }
 
@@ -82,7 +82,7 @@ export class Polls {
       const button = card.querySelector(`button[data-option="${focusIndex}"]`);
       if (button) button.focus();
     }
-    if (this.starter) this.starter.render(Boolean(this.poll));
+    if (this.starter) this.starter.render(this.poll);
   }
 
   openCard(poll) {
@@ -183,8 +183,10 @@ function optionLabel(poll, index) {
 
 /** The facilitator's dialog: a question with 2 to 6 options, or the 1-5 check-in. */
 class PollStarter {
-  constructor(view) {
+  /** `openPoll()` is the poll open now, if any. */
+  constructor(view, openPoll) {
     this.view = view;
+    this.openPoll = openPoll;
     const dialog = $("#poll-dialog");
     this.el = {
       open: $("#poll-open"),
@@ -203,6 +205,11 @@ class PollStarter {
   bind() {
     const { el } = this;
     el.open.addEventListener("click", () => {
+      const poll = this.openPoll();
+      if (poll) {
+        this.view.run("poll_close", { poll_id: poll.poll_id });
+        return;
+      }
       this.reset();
       el.dialog.showModal();
       el.question.focus();
@@ -281,15 +288,18 @@ class PollStarter {
     if (await this.view.run("poll_start", fields)) {
       this.el.dialog.close();
       // The poll's own event came before the ack: its card is there to move to.
-      const first = document.querySelector("#poll-card button");
-      (first || this.el.open).focus();
+      (document.querySelector("#poll-card button") || this.el.open).focus();
     } else {
       this.problem("poll.error_refused");
     }
   }
 
-  /** While a poll is open, "Start a poll" waits: one at a time. */
-  render(open) {
-    this.el.open.disabled = open;
+  /** One poll at a time: while one is open, the panel's button closes it. */
+  render(poll) {
+    const button = this.el.open;
+    button.dataset.i18n = poll ? "poll.close" : "poll.start";
+    button.textContent = t(button.dataset.i18n);
+    if (poll) button.removeAttribute("aria-haspopup");
+    else button.setAttribute("aria-haspopup", "dialog");
   }
 }
