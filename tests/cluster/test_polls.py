@@ -1,12 +1,21 @@
 """A poll across three workers: the facilitator on one, voters on the others, the same
-counts everywhere, and a second vote from anyone still counted once."""
+counts everywhere, and a second vote from anyone (resumed elsewhere too) counted once."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.cluster.cluster import Cluster, close_all, facilitator, join, settle
+from tests.cluster.cluster import (
+    Cluster,
+    close_all,
+    facilitator,
+    join,
+    resume_token,
+    settle,
+    ws_url,
+)
 from tests.service.rooms import create_meeting
+from tests.wsclient import Client
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -40,5 +49,32 @@ async def test_votes_on_other_workers_count_once_and_results_agree(cluster: Clus
                 "poll_closed",
                 "poll_results",
             ]
+    finally:
+        await close_all(*clients)
+
+
+async def test_a_voter_resumed_on_another_worker_keeps_one_vote(cluster: Cluster) -> None:
+    a, b, c = cluster.a, cluster.b, cluster.c
+    meeting = create_meeting(a)
+    host = await facilitator(a, meeting)
+    amber = await join(b, meeting, pseudonym="Amber Fox")
+    clients = [host, amber]
+    try:
+        assert (await host.command("poll_start", scale="arriving"))["type"] == "ack"
+        poll_id = (await amber.wait_for("poll"))["poll_id"]
+        assert (await amber.command("vote", poll_id=poll_id, option=1))["type"] == "ack"
+        before, token = amber.last_seq, resume_token(amber)
+        amber.ws.transport.abort()  # the network just went away: no close frame
+
+        back = await Client.connect(ws_url(c, meeting), "amber-back")
+        clients.append(back)
+        welcome = await back.hello(resume={"token": token, "last_seq": before})
+        assert welcome["type"] == "welcome" and welcome["you"]["id"] == amber.me
+        assert (welcome["poll"]["poll_id"], welcome["poll"]["your_vote"]) == (poll_id, 1)
+        assert (await back.command("vote", poll_id=poll_id, option=2))["type"] == "ack"
+        assert (await host.command("poll_close", poll_id=poll_id))["type"] == "ack"
+        for client in (host, back):
+            results = await client.wait_for("poll_results", poll_id=poll_id)
+            assert (results["counts"], results["total"]) == ([0, 0, 1, 0, 0], 1)
     finally:
         await close_all(*clients)
