@@ -15,13 +15,22 @@ from rooms import protocol as p
 from rooms import reducer
 from rooms.state import Room
 
+GUARD = {
+    "links_from_facilitators_only": True,
+    "masked_words": tuple(f"word{i}" for i in range(190))
+    + tuple(f"two words{i}" for i in range(10)),
+}
+SENTENCE = "this week was hard, but I am still here and I kept going, thank you all"
 
-def main(people: int = 30, rounds: int = 2000) -> None:
+
+def main(people: int = 30, rounds: int = 2000, guard: bool = False) -> None:
+    """With `guard`, the group's message guard is on: a 200-entry word list to mask and
+    links refused for attendees, over messages of a dozen words."""
     room = Room.empty("bench")
     config = p.RoomConfig(
         meeting_id="bench", title="t", group_name="g", language="en", starts_at_ms=0,
         ends_at_ms=10**13, capacity=500, lobby=False, late_joiners_see_history=False,
-        share_seconds=180, crosstalk=True,
+        share_seconds=180, crosstalk=True, **(GUARD if guard else {}),  # type: ignore[arg-type]
     )  # fmt: skip
     reducer.apply(room, p.Submission(None, None, p.Open(config=config)), 0)
     for i in range(people):
@@ -30,7 +39,7 @@ def main(people: int = 30, rounds: int = 2000) -> None:
         )
         reducer.apply(room, p.Submission(None, None, join), 0)
     encoded = [
-        p.encode_submission(p.Submission(f"p{i % people + 1}", None, p.Say(text=f"hello {i}")))
+        p.encode_submission(p.Submission(f"p{i % people + 1}", None, p.Say(text=text(i, guard))))
         for i in range(rounds)
     ]
     started = time.perf_counter()
@@ -41,8 +50,14 @@ def main(people: int = 30, rounds: int = 2000) -> None:
             p.encode_event(event)
             events += 1
     elapsed = time.perf_counter() - started
-    print(f"decode + apply + encode: {rounds / elapsed:,.0f} commands/s ({events} events)")
+    what = "with the message guard" if guard else "decode + apply + encode"
+    print(f"{what}: {rounds / elapsed:,.0f} commands/s ({events} events)")
+
+
+def text(i: int, guard: bool) -> str:
+    return f"hello {i}, {SENTENCE} word{i % 2000}" if guard else f"hello {i}"
 
 
 if __name__ == "__main__":
     main()
+    main(guard=True)

@@ -34,7 +34,16 @@ class Closing:
     after_seq: int
 
 
-Effect = Greet | Closing
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """The shell drops the event numbered `seq` from the history a resume replays: a
+    message taken back or deleted is not delivered again."""
+
+    seq: int
+    after_seq: int
+
+
+Effect = Greet | Closing | Forget
 
 
 @dataclass(slots=True)
@@ -67,6 +76,9 @@ class Ctx:
 
     def greet(self, participant_id: str) -> None:
         self.effects.append(Greet(participant_id, self.room.event_seq))
+
+    def forget(self, seq: int) -> None:
+        self.effects.append(Forget(seq, self.room.event_seq))
 
     def close(
         self,

@@ -147,10 +147,12 @@ def release(ctx: Ctx, reason: str) -> None:
 
 
 def next_in_round(ctx: Ctx, start: bool = False) -> None:
-    """In a round, the floor moves to the next attendee still here, or the round ends."""
+    """In a round, the floor moves to the next attendee still here, or the round ends.
+
+    Not while the chair is empty: the round waits there for a facilitator."""
     room = ctx.room
     rnd = room.round
-    if rnd is None or room.floor is not None:
+    if rnd is None or room.floor is not None or room.chair == "empty":
         return
     index = rnd.index if start else rnd.index + 1
     while index < len(rnd.order):

@@ -8,6 +8,7 @@ from rooms import alerts
 from rooms import protocol as p
 from rooms.entry import Ctx, Refused, message_of, present, waiting_person
 from rooms.floor import drop_hand, next_in_round, release
+from rooms.messages import withdraw
 from rooms.state import (
     ALL,
     FACILITATORS,
@@ -66,9 +67,7 @@ def remove(ctx: Ctx, command: p.Remove) -> p.Ok:
 
 def delete(ctx: Ctx, person: Participant, command: p.Delete) -> p.Ok:
     message = message_of(ctx.room, command.message_id)
-    message.deleted = True
-    message.text = ""
-    ctx.emit("message_deleted", {"message_id": message.id, "by": person.id})
+    withdraw(ctx, message, person.id, retracted=False)
     return p.Ok()
 
 

@@ -1,8 +1,8 @@
 """Pseudonyms: friendly generated names, and checks on requested ones.
 
 A requested name must not give away who someone is: names that look like an
-e-mail address, a phone number or a web address are refused, also spaced out
-("0 7 7 0 0 9 …"), spelled out ("sam at gmail dot com", "five five five one two
+e-mail address, a phone number or a web address (rooms/identifying.py) are refused,
+also spaced out ("0 7 7 0 0 9 …"), spelled out ("sam at gmail dot com", "five five five one two
 three four", in English or Arabic digits' names) or in fullwidth letters. Still let
 through: contact details split over several words an attendee writes later, numbers
 with tens spelled out ("seventy seven"), digits disguised as letters ("O77OO"),
@@ -23,6 +23,8 @@ from functools import lru_cache
 from confusable_homoglyphs.confusables import (  # type: ignore[import-untyped]
     confusables_data,
 )
+
+from rooms import identifying
 
 ENGLISH_ADJECTIVES = (
     "Quiet", "Amber", "Gentle", "Bright", "Calm", "Steady", "Kind", "Warm", "Blue", "Green",
@@ -45,28 +47,6 @@ ARABIC_ADJECTIVES = (
 
 MIN_LENGTH = 2
 MAX_LENGTH = 32
-_EMAIL = re.compile(
-    r"\S+@\S+|\S+\s*(\(at\)|\[at\])\s*\S+|\b\w+\s+at\s+\w+\s+dot\s+\w+\b"
-    r"|\b(at|@)\s*(gmail|googlemail|hotmail|yahoo|outlook|icloud|proton(mail)?|aol|gmx|yandex)\b"
-    r"|\b(gmail|googlemail|hotmail|yahoo|outlook|icloud|protonmail)\s*(dot|\.)?\s*com\b",
-    re.IGNORECASE,
-)
-_URL = re.compile(
-    r"(https?|ftp)\s*:|www\s*\.|\.\s*(com|org|net|io|co|uk|me|info|app|dev|de|fr|ly|gg|tv)\b"
-    r"|\bdot\s+(com|org|net|io|co|uk|me|info|app|dev|de|fr|ly|gg|tv)\b",
-    re.IGNORECASE,
-)
-# Digits spelled out, in the two languages Hearth names people in ("oh" is left out: it
-# is a word, and "0" written as the letter O is one of the misses in the module notes).
-_NUMBER_WORDS = frozenset(
-    (
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-        "double", "triple", "صفر", "واحد", "اثنين", "اثنان", "ثلاثة", "ثلاثه", "اربعة",
-        "أربعة", "خمسة", "خمسه", "ستة", "سته", "سبعة", "سبعه", "ثمانية", "ثمانيه", "تسعة",
-        "تسعه",
-    )
-)  # fmt: skip
-_PHONE_DIGITS = 7
 
 # Characters that draw nothing (or nothing of their own) yet are letters or marks by
 # category, so the letters-digits-marks rule alone lets them through: the Hangul
@@ -202,13 +182,11 @@ def problem(name: str) -> str | None:
             return "Use letters, digits, spaces, - _ and . only."
     if not any(unicodedata.category(ch)[0] == "L" for ch in name):
         return "A name needs at least one letter."
-    plain = unicodedata.normalize("NFKC", name)  # fullwidth "＠", styled letters
-    if _EMAIL.search(plain) or "@" in plain:
+    kind = identifying.name_kind(name)
+    if kind == "email":
         return "That looks like an e-mail address; choose a name that does not identify you."
-    if _URL.search(plain):
+    if kind == "url":
         return "That looks like a web address; choose another name."
-    words = re.split(r"[\s\-_.]+", plain.casefold())
-    spelled = sum(2 if w == "triple" else 1 for w in words if w in _NUMBER_WORDS)
-    if sum(ch.isdigit() for ch in plain) + spelled >= _PHONE_DIGITS:
+    if kind == "phone":
         return "That looks like a phone number; choose a name that does not identify you."
     return None

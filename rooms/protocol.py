@@ -28,6 +28,7 @@ ErrorCode = Literal[
     "invite_invalid", "pseudonym_taken", "pseudonym_invalid", "meeting_not_found",
     "meeting_not_open", "meeting_ended", "room_locked", "room_full", "removed", "denied",
     "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
+    "links_not_allowed",
     "no_such_poll",
 ]  # fmt: skip
 EventType = Literal[
@@ -35,7 +36,7 @@ EventType = Literal[
     "floor_granted", "floor_released", "muted", "unmuted", "settings_changed", "knock",
     "reaction", "round_started", "round_ended", "meeting_ended",
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
-    "alert_updated", "whisper",
+    "alert_updated", "whisper", "role_changed", "facilitator_view", "chair_changed",
     "poll", "poll_results", "poll_closed",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
@@ -44,7 +45,7 @@ COMMAND_TYPES = (
     "hello", "say", "raise_hand", "lower_hand", "yield", "pass", "react", "help", "report",
     "leave", "ping", "grant", "revoke", "start_round", "end_round", "mute", "unmute", "remove",
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
-    "claim_alert", "resolve_alert",
+    "claim_alert", "resolve_alert", "promote", "demote", "retract",
     "poll_start", "vote", "poll_close",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
@@ -96,6 +97,8 @@ class Hello(_Frame, tag="hello"):
 class Say(_Frame, tag="say"):
     text: Annotated[str, msgspec.Meta(max_length=20_000)]
     id: RequestId | None = None
+    # Internal: how many words the shell masked before the log (decoding resets it).
+    masked: int = 0
 
 
 class RaiseHand(_Frame, tag="raise_hand"):
@@ -137,6 +140,13 @@ class Whisper(_Frame, tag="whisper"):
 
     text: Annotated[str, msgspec.Meta(max_length=20_000)]
     to: Pid | None = None
+    id: RequestId | None = None
+
+
+class Retract(_Frame, tag="retract"):
+    """The author takes back their own message (not moderation: never audited)."""
+
+    message_id: Mid
     id: RequestId | None = None
 
 
@@ -196,6 +206,18 @@ class ExtendFloor(_Frame, tag="extend_floor"):
     """Adds time to the running share: its end moves by `seconds`."""
 
     seconds: Annotated[int, msgspec.Meta(ge=1, le=600)]
+    id: RequestId | None = None
+
+
+class Promote(_Frame, tag="promote"):
+    """A facilitator makes an attendee a co-host (a facilitator) for this meeting."""
+
+    participant_id: Pid
+    id: RequestId | None = None
+
+
+class Demote(_Frame, tag="demote"):
+    participant_id: Pid
     id: RequestId | None = None
 
 
@@ -262,6 +284,7 @@ ClientFrame = (
     Hello | Say | RaiseHand | LowerHand | Yield | Pass | React | Help | Report | Leave | Ping
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
+    | Promote | Demote | Retract
     | PollStart | Vote | PollClose
 )  # fmt: skip
 
@@ -302,8 +325,14 @@ class RoomConfig(msgspec.Struct, frozen=True):
     share_seconds: int
     crosstalk: bool
     grace_seconds: int = 60
+    # Newcomers wait in the lobby while no facilitator is here (the chair is empty).
+    lobby_when_unattended: bool = False
     resources: list[ResourceInfo] = []
     limits: RoomLimits = msgspec.field(default_factory=RoomLimits)
+    # The group's message guard (rooms/messages.py): links from facilitators only, and
+    # the words masked in every message (organiser content, not what anyone said).
+    links_from_facilitators_only: bool = False
+    masked_words: tuple[str, ...] = ()
 
 
 class Open(_Frame, tag="open"):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import alerts, moderation, names, polls, whispers
+from rooms import alerts, chair, messages, moderation, names, polls, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
     Closing,
     Ctx,
     Effect,
+    Forget,
     Greet,
     Refused,
     Result,
@@ -24,13 +25,20 @@ from rooms.entry import (
 )
 from rooms.state import (
     FACILITATORS,
-    MAX_MESSAGES,
-    Message,
     Participant,
     Room,
 )
 
-__all__ = ["Closing", "Effect", "Greet", "Result", "apply", "due_actions", "next_deadline_ms"]
+__all__ = [
+    "Closing",
+    "Effect",
+    "Forget",
+    "Greet",
+    "Result",
+    "apply",
+    "due_actions",
+    "next_deadline_ms",
+]
 
 
 def apply(room: Room, submission: p.Submission, at_ms: int) -> Result:
@@ -84,6 +92,7 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and person.disconnected_at_ms is None
         ):
             person.disconnected_at_ms = ctx.at
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Timeout):
         person = ctx.room.participants.get(command.participant_id)
@@ -95,10 +104,16 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
             and ctx.at >= person.disconnected_at_ms + grace
         ):
             moderation.depart(ctx, person, "timeout")
+            chair.review(ctx, person)
         return p.Ok()
     if isinstance(command, p.Expire):
         floor = ctx.room.floor
-        if floor is not None and floor.turn_id == command.turn_id and ctx.at >= floor.ends_at_ms:
+        if (
+            floor is not None
+            and floor.turn_id == command.turn_id
+            and floor.paused_left_ms is None
+            and ctx.at >= floor.ends_at_ms
+        ):
             floor_rules.release(ctx, "expired")
             floor_rules.next_in_round(ctx)
         return p.Ok()
@@ -150,7 +165,8 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
             moderation.depart(ctx, longest, "timeout")
     room.counter_participants += 1
     waiting = not facilitator and (
-        command.waiting or (room.settings.lobby and not command.lobby_exempt)
+        command.waiting
+        or (not command.lobby_exempt and (room.settings.lobby or chair.lobby_for_newcomers(room)))
     )
     person = Participant(
         id=f"p{room.counter_participants}",
@@ -170,6 +186,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
+        chair.review(ctx, person)
     return p.Ok(participant_id=person.id, waiting=waiting)
 
 
@@ -181,6 +198,7 @@ def _resume(ctx: Ctx, command: p.Resume) -> p.Ok:
         if person.token_hash == command.token_hash and person.status != "gone":
             person.conn = command.conn
             person.disconnected_at_ms = None
+            chair.review(ctx, person)
             return p.Ok(participant_id=person.id, waiting=person.status == "waiting")
     raise Refused("resume_failed", "That session has expired; join again.")
 
@@ -194,6 +212,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         raise Refused("not_allowed", "You are not in this meeting.")
     if isinstance(command, p.Leave):
         moderation.depart(ctx, person, "left")
+        chair.review(ctx, person)
         return p.Ok()
     if person.status == "waiting":
         raise Refused("not_allowed", "Wait for a facilitator to let you in.")
@@ -201,7 +220,7 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         raise Refused("not_allowed", "Only a facilitator may do that.")
     match command:
         case p.Say():
-            return _say(ctx, person, command)
+            return messages.say(ctx, person, command)
         case p.RaiseHand():
             return floor_rules.raise_hand(ctx, person)
         case p.LowerHand():
@@ -212,7 +231,9 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.Pass():
             return floor_rules.pass_turn(ctx, person)
         case p.React():
-            return _react(ctx, person, command)
+            return messages.react(ctx, person, command)
+        case p.Retract():
+            return messages.retract(ctx, person, command)
         case p.Help():
             return alerts.ask_help(ctx, person, command)
         case p.Report():
@@ -252,6 +273,10 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
         case p.End():
             moderation.end(ctx, person.id)
             return p.Ok()
+        case p.Promote():
+            return chair.promote(ctx, person, command)
+        case p.Demote():
+            return chair.demote(ctx, person, command)
         case p.PollStart():
             return polls.start(ctx, command)
         case p.Vote():
@@ -264,63 +289,9 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
 _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Grant, p.Revoke, p.ExtendFloor, p.StartRound, p.EndRound, p.Mute, p.Unmute, p.Remove,
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
+    p.Promote, p.Demote,
     p.PollStart, p.PollClose,
 })  # fmt: skip
-
-
-def _say(ctx: Ctx, person: Participant, command: p.Say) -> p.Ok:
-    room = ctx.room
-    facilitator = person.role == "facilitator"
-    if person.muted:
-        raise Refused("muted", "You are muted.")
-    holder = room.floor.participant_id if room.floor else None
-    if (
-        holder is not None
-        and holder != person.id
-        and not room.settings.crosstalk
-        and not facilitator
-    ):
-        raise Refused("not_your_turn", "Someone is sharing; crosstalk is off.")
-    slow = room.settings.slow_mode_seconds * 1000
-    last = person.last_said_ms
-    if slow and not facilitator and last is not None and ctx.at < last + slow:
-        raise Refused("slow_mode", f"Slow mode: one message every {slow // 1000} seconds.")
-    person.last_said_ms = ctx.at
-    room.counter_messages += 1
-    share = holder == person.id
-    message = Message(
-        f"m{room.counter_messages}", person.id, person.pseudonym, command.text, share,
-        room.event_seq + 1, ctx.at,
-    )  # fmt: skip
-    room.messages[message.id] = message
-    if len(room.messages) > MAX_MESSAGES:
-        del room.messages[next(iter(room.messages))]
-    ctx.emit(
-        "message",
-        {
-            "message_id": message.id,
-            "participant_id": person.id,
-            "pseudonym": person.pseudonym,
-            "text": message.text,
-            "share": share,
-        },
-    )
-    return p.Ok()
-
-
-def _react(ctx: Ctx, person: Participant, command: p.React) -> p.Ok:
-    message = message_of(ctx.room, command.message_id)
-    voters = message.reactions.setdefault(command.emoji, set())
-    # A toggle: the same emoji again from the same person takes the reaction back.
-    if person.id in voters:
-        voters.discard(person.id)
-    else:
-        voters.add(person.id)
-    ctx.emit(
-        "reaction",
-        {"message_id": message.id, "emoji": command.emoji, "count": len(voters)},
-    )
-    return p.Ok()
 
 
 # Timers --------------------------------------------------------------------------------
@@ -333,8 +304,9 @@ def due_actions(room: Room, now_ms: int) -> list[p.Command]:
     due: list[p.Command] = []
     if now_ms >= room.config.ends_at_ms:
         return [p.Close()]
-    if room.floor is not None and now_ms >= room.floor.ends_at_ms:
-        due.append(p.Expire(turn_id=room.floor.turn_id))
+    floor = room.floor
+    if floor is not None and floor.paused_left_ms is None and now_ms >= floor.ends_at_ms:
+        due.append(p.Expire(turn_id=floor.turn_id))
     grace = room.config.grace_seconds * 1000
     for person in room.participants.values():
         gone_at = person.disconnected_at_ms
@@ -347,7 +319,7 @@ def next_deadline_ms(room: Room) -> int | None:
     if room.config is None or room.ended:
         return None
     deadlines = [room.config.ends_at_ms]
-    if room.floor is not None:
+    if room.floor is not None and room.floor.paused_left_ms is None:
         deadlines.append(room.floor.ends_at_ms)
     grace = room.config.grace_seconds * 1000
     deadlines.extend(

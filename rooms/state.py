@@ -10,6 +10,9 @@ from rooms.protocol import EventType, RoomConfig, iso
 Role = Literal["attendee", "facilitator"]
 Status = Literal["in", "waiting", "gone"]
 QueuePolicy = Literal["fifo", "fewest_shares_first"]
+# Whether a facilitator is here (rooms/chair.py): held, all dropped but within the
+# grace period (reconnecting), or none left (empty: shares pause).
+Chair = Literal["held", "reconnecting", "empty"]
 
 AlertKind = Literal["help", "report", "knock"]
 AlertStatus = Literal["open", "claimed", "resolved"]
@@ -79,6 +82,10 @@ class Participant:
     # The keyed hash of the browser's device value (never the value), for a keep-out.
     device_hash: str | None = None
     whisper_times: list[int] = field(default_factory=list)
+    # The event seq of this participant's last role change (0: none): a resume replays
+    # events meant for facilitators only from after it (rooms/views.py, can_replay).
+    role_seq: int = 0
+    promoted: bool = False  # a co-host: made a facilitator in this meeting (rooms/chair.py)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -87,6 +94,7 @@ class Participant:
             "role": self.role,
             "muted": self.muted,
             "hand_raised": self.hand_raised_at is not None,
+            "cohost": self.promoted,
         }
 
 
@@ -152,6 +160,8 @@ class Floor:
     turn_id: int
     started_at_ms: int
     ends_at_ms: int
+    # While the chair is empty the share's clock stops: what was left, until it resumes.
+    paused_left_ms: int | None = None
 
 
 @dataclass(slots=True)
@@ -170,6 +180,7 @@ class Message:
     seq: int
     at_ms: int
     deleted: bool = False
+    masked: int = 0  # words the group's list masked in it
     reactions: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -231,6 +242,8 @@ class Room:
     reports: dict[str, ReportAlert] = field(default_factory=dict)  # by message id
     alert_times: list[int] = field(default_factory=list)  # help and reports, last minute
     alerts: dict[str, Alert] = field(default_factory=dict)  # by alert id, oldest first
+    # A room opens "held": the empty chair is about facilitators who were here and went.
+    chair: Chair = "held"
     poll: Poll | None = None  # at most one open at a time
     ended: bool = False
     event_seq: int = 0

@@ -27,7 +27,8 @@ def is_facilitator(room: Room, participant_id: str) -> bool:
 
 
 def can_see(room: Room, event: Event, participant_id: str) -> bool:
-    """Whether this participant receives this event (roles never change, so this is stable)."""
+    """Whether this participant receives this event, by what they are now: the fan-out
+    reads it after the whole entry, so a promotion's own events already reach its co-host."""
     person = room.participants.get(participant_id)
     if person is None:
         return False
@@ -51,6 +52,10 @@ def can_replay(room: Room, event: Event, participant_id: str) -> bool:
     person = room.participants.get(participant_id)
     if person is None or person.admitted_seq is None or event.seq <= person.admitted_seq:
         return False
+    kind, target = event.audience
+    by_role = kind == "facilitators" or (kind == "facilitators_and" and target != participant_id)
+    if by_role and event.seq <= person.role_seq:
+        return False  # meant for facilitators before this participant became one
     return can_see(room, event, participant_id)
 
 
@@ -91,18 +96,25 @@ def snapshot(room: Room, viewer_id: str) -> dict[str, Any]:
             "turn_id": floor.turn_id,
             "started_at": iso(floor.started_at_ms),
             "ends_at": iso(floor.ends_at_ms),
+            "paused": floor.paused_left_ms is not None,
         },
         "settings": room.settings.as_dict(),
         "resources": resource_dicts(config.resources),
         "round": None if room.round is None else {"order": list(room.round.order)},
+        "chair": room.chair,
     }
     if is_facilitator(room, viewer_id):
-        state["lobby"] = [
-            {"id": x.id, "pseudonym": x.pseudonym}
-            for x in room.participants.values()
-            if x.status == "waiting"
-        ]
+        state["lobby"] = lobby_view(room)
     return state
+
+
+def lobby_view(room: Room) -> list[dict[str, Any]]:
+    """Who waits in the lobby, for facilitators (`welcome.state.lobby`, `facilitator_view`)."""
+    return [
+        {"id": x.id, "pseudonym": x.pseudonym}
+        for x in room.participants.values()
+        if x.status == "waiting"
+    ]
 
 
 def alerts_view(room: Room) -> list[dict[str, Any]]:
@@ -131,6 +143,7 @@ def recent_messages(room: Room) -> list[dict[str, Any]]:
             "pseudonym": m.pseudonym,
             "text": m.text,
             "share": m.share,
+            "masked": m.masked,
         }
         for m in room.messages.values()
         if not m.deleted

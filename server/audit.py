@@ -36,6 +36,8 @@ AUDITED: dict[type, str] = {
     protocol.End: "end",
     protocol.ClaimAlert: "claim_alert",
     protocol.ResolveAlert: "resolve_alert",
+    protocol.Promote: "promote",
+    protocol.Demote: "demote",
 }
 
 

@@ -9,13 +9,14 @@ a removal). It reads no event bodies to decide anything itself.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 from dataclasses import dataclass
 
 import msgspec
 
-from rooms import protocol, reducer, state, views
-from rooms.reducer import Closing, Effect, Greet
+from rooms import messages, protocol, reducer, state, views
+from rooms.reducer import Closing, Effect, Forget, Greet
 from server import frames
 from server.connection import Connection
 from server.log.base import LogEntry
@@ -79,6 +80,12 @@ class Replica:
         return self.submission(None, None, self.setup.open_command())
 
     def submission(self, actor: str | None, origin: str | None, command: protocol.Command) -> bytes:
+        """The log entry; a `say` with the group's words already masked, so that what
+        was masked never reaches the room log either."""
+        listed = self.setup.config.masked_words
+        if isinstance(command, protocol.Say) and listed:
+            text, masked = messages.mask(command.text, listed)
+            command = protocol.Say(text=text, id=command.id, masked=masked)
         return protocol.encode_submission(
             protocol.Submission(actor=actor, origin=origin, command=command)
         )
@@ -96,6 +103,8 @@ class Replica:
         result = reducer.apply(self.room, submission, entry.at_ms)
         if isinstance(submission.command, protocol.Disconnect):
             self._note_sweep(submission.command)
+        elif isinstance(submission.command, protocol.Promote | protocol.Demote):
+            self._note_role(submission.command.participant_id)
         effects = list(result.effects)
         for event in result.events:
             self._fan_out(event)
@@ -118,6 +127,15 @@ class Replica:
         if conn is not None and not conn.closed and conn.participant_id == command.participant_id:
             self.swept.append(conn)
 
+    def _note_role(self, participant_id: str) -> None:
+        """A co-host made or unmade: what this worker's connections remember of them
+        (a rejoin after the log lost the room's history comes back in that role)."""
+        person = self.room.participants.get(participant_id)
+        if person is None:
+            return
+        for conn in self._local(participant_id):
+            conn.role = person.role
+
     def _fan_out(self, event: state.Event) -> None:
         frame = protocol.encode_event(event).decode()
         self.events.append(_Sent(event, frame))
@@ -133,6 +151,11 @@ class Replica:
                 conn.send(frame)
 
     def _carry_out(self, effect: Effect) -> None:
+        if isinstance(effect, Forget):
+            at = bisect.bisect_left(self.events, effect.seq, key=lambda sent: sent.event.seq)
+            if at < len(self.events) and self.events[at].event.seq == effect.seq:
+                del self.events[at]
+            return
         if isinstance(effect, Greet):
             for conn in self._local(effect.participant_id):
                 conn.waiting = False
@@ -217,6 +240,12 @@ class Replica:
             if pid is None or not views.is_facilitator(self.room, pid):
                 return frames.error("not_allowed", "Only facilitators see statistics.", frame.id)
             return frames.stats(self.room, frame.id, now_ms)
+        if isinstance(frame, protocol.Say) and pid is not None:
+            # Before masking, which could break a link up ("•••.com").
+            person = self.room.participants.get(pid)
+            config = self.setup.config
+            if person is not None and messages.refuses_link(config, person, frame.text):
+                return frames.error("links_not_allowed", messages.LINKS_REFUSED, frame.id)
         return None
 
     def history_lost(self) -> list[Connection]:

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.api.access import delete_and_commit, group_access
 from server.api.auth import signed_in
-from server.api.errors import not_found
+from server.api.errors import invalid, not_found
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_meetings
 from server.api.validation import check_zone, clean_text
@@ -35,8 +35,11 @@ Visibility = Literal["open", "closed"]
 _GROUP_FIELDS = (
     "name", "description", "guidelines", "topics", "language", "visibility", "listed",
     "timezone", "capacity", "lobby", "late_joiners_see_history", "share_seconds", "crosstalk",
-    "keep_out_days", "lobby_after_removal_minutes",
+    "keep_out_days", "lobby_after_removal_minutes", "lobby_when_unattended",
+    "links_from_facilitators_only", "masked_words",
 )  # fmt: skip
+MASKED_WORDS = 200  # entries, each of 1-40 characters (rooms/messages.py masks them)
+MaskedWords = Annotated[list[str], msgspec.Meta(max_length=MASKED_WORDS)]
 
 
 # Text lengths are checked after trimming, in _normalise.
@@ -56,6 +59,9 @@ class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
     crosstalk: bool = False
     keep_out_days: KeepOutDays = 7
     lobby_after_removal_minutes: LobbyMinutes = 0
+    lobby_when_unattended: bool = False
+    links_from_facilitators_only: bool = False
+    masked_words: MaskedWords = []
 
 
 class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -74,6 +80,9 @@ class GroupPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     crosstalk: bool | msgspec.UnsetType = msgspec.UNSET
     keep_out_days: KeepOutDays | msgspec.UnsetType = msgspec.UNSET
     lobby_after_removal_minutes: LobbyMinutes | msgspec.UnsetType = msgspec.UNSET
+    lobby_when_unattended: bool | msgspec.UnsetType = msgspec.UNSET
+    links_from_facilitators_only: bool | msgspec.UnsetType = msgspec.UNSET
+    masked_words: MaskedWords | msgspec.UnsetType = msgspec.UNSET
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
@@ -90,9 +99,26 @@ def _normalise(values: dict[str, Any]) -> dict[str, Any]:
             if topic not in topics:
                 topics.append(topic)
         out["topics"] = topics
+    if "masked_words" in out:
+        out["masked_words"] = _masked_words(out["masked_words"])
     if "timezone" in out:
         check_zone(out["timezone"])
     return out
+
+
+def _masked_words(entries: list[str]) -> list[str]:
+    """Trimmed, spaces folded, without duplicates (ignoring case); each needs a letter
+    or digit, or it could never match a word."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        word = " ".join(clean_text(entry, f"masked_words[{i}]", min_len=1, max_len=40).split())
+        if not any(ch.isalnum() for ch in word):
+            raise invalid({f"masked_words[{i}]": "A masked word needs a letter or digit."})
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            words.append(word)
+    return words
 
 
 def group_out(group: Group) -> dict[str, Any]:

@@ -108,6 +108,13 @@ class Group(Base):
     # this long (0: off), until `lobby_until`.
     lobby_after_removal_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lobby_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Newcomers wait in the lobby while no facilitator is in the room (rooms/chair.py).
+    lobby_when_unattended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The message guard (rooms/messages.py): the organiser's settings, not what anyone said.
+    links_from_facilitators_only: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
+    masked_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@
 // and, when switched on, beeps once (alert-notice.js).
 
 import { $, h, show } from "./dom.js";
+import { confirmSend } from "./guard-dialog.js";
 import { formatNumber, t } from "./i18n.js";
 import { AlertNotice } from "./alert-notice.js";
 import { authorOf, claimStatus, helpItem, reportItem } from "./alert-items.js";
@@ -101,6 +102,17 @@ export class AlertsPanel {
       if (alert.kind === "knock" && alert.participant_id === participantId && alert.status !== "resolved") return alert;
     }
     return undefined;
+  }
+
+  /** A demoted facilitator's view goes: nothing of the alerts stays on their page. */
+  stop() {
+    this.lobby = new Map();
+    this.shared = new Map();
+    this.forms.clear();
+    this.notice.toasts.replaceChildren();
+    show(this.el.pane, false);
+    const meeting = this.view.meeting;
+    if (meeting) document.title = `${meeting.title || meeting.group || ""} · Hearth`;
   }
 
   total() {
@@ -212,7 +224,7 @@ export class AlertsPanel {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = text.value.trim();
-      if (!body) return;
+      if (!body || !(await confirmSend(body, text))) return;
       if (!(await this.view.run("whisper", { to: alert.participant_id, text: body }))) return;
       close();
       const shared = alert.id ? this.shared.get(alert.id) : undefined;

@@ -71,7 +71,7 @@ function controlFor(form, name) {
   if (byData) return byData;
   const direct = form.elements.namedItem(name);
   if (direct) return direct instanceof RadioNodeList ? direct[0] : direct;
-  const last = name.split(".").pop();
+  const last = name.split(".").pop().replace(/\[\d+\]$/, ""); // topics[2]: the topics box
   const partial = form.elements.namedItem(last);
   return partial instanceof RadioNodeList ? partial[0] : partial;
 }

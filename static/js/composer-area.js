@@ -4,6 +4,7 @@
 // crosstalk-blocked attendees find the box disabled, with the reason beside it.
 
 import { $, show } from "./dom.js";
+import { confirmSend } from "./guard-dialog.js";
 import { formatNumber, t } from "./i18n.js";
 
 const HELP_STATUS_MS = 15000;
@@ -76,6 +77,7 @@ export class ComposerArea {
         el.helpNote.focus();
         return;
       }
+      if (!(await confirmSend(text, el.helpNote))) return;
       if (await view.run("whisper", { text })) {
         el.helpNote.value = "";
         el.helpDialog.close();
@@ -92,6 +94,7 @@ export class ComposerArea {
     const { say } = this.el;
     const text = say.value.trim();
     if (!text || say.disabled) return;
+    if (!(await confirmSend(text, say))) return;
     const ok = await this.view.run("say", { text });
     if (ok && say.value.trim() === text) say.value = "";
   }

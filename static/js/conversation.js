@@ -12,11 +12,15 @@
 // accepted; when it is exactly what the event's usual key says, the key is kept.
 
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { formatNumber, t } from "./i18n.js";
 import { closeMenu, fillChips, messageControls, REACTIONS } from "./message-menu.js";
 import { keepReactions, ownReactions } from "./session.js";
 import { lineOf } from "./system-lines.js";
 import { formatTime } from "./time.js";
+
+function maskedText(n) {
+  return n === 1 ? t("message.masked_one") : t("message.masked", { n: formatNumber(n) });
+}
 
 export { REPORT_REASONS } from "./message-menu.js";
 
@@ -136,7 +140,8 @@ export class Conversation {
     for (const line of this.lines) line.span.textContent = line.key ? t(line.key, line.params) : line.text;
     for (const entry of this.messages.values()) {
       if (entry.badge) entry.badge.textContent = t("message.share");
-      if (entry.deleted) entry.body.textContent = t("message.deleted");
+      if (entry.deleted) entry.body.textContent = t(entry.retracted ? "message.withdrawn" : "message.deleted");
+      if (entry.masked) entry.masked.textContent = maskedText(entry.data.masked);
       if (entry.time) entry.time.textContent = formatTime(entry.data.at);
     }
     for (const line of this.log.querySelectorAll("li.system time")) {
@@ -195,10 +200,16 @@ export class Conversation {
       badge,
       time,
     );
+    // Facilitators see that the group's word list masked something; attendees the mask.
+    const masked =
+      message.masked > 0 && this.room.isFacilitator?.()
+        ? h("span", { class: "badge masked", text: maskedText(message.masked) })
+        : null;
+    if (masked) head.insertBefore(masked, time);
     const body = h("p", { class: "msg-text", dir: "auto", text: message.text });
     const actions = h("div", { class: "msg-actions" });
     li.append(head, body, actions);
-    const entry = { li, head, body, badge, time, actions, data: message, counts: new Map(), deleted: false };
+    const entry = { li, head, body, badge, masked, time, actions, data: message, counts: new Map(), deleted: false };
     entry.more = null;
     entry.chips = null;
     this.messages.set(message.message_id, entry);
@@ -291,12 +302,14 @@ export class Conversation {
     this.showReactions(entry);
   }
 
-  remove(messageId) {
+  /** A facilitator deleted the message, or (`retracted`) its author took it back. */
+  remove(messageId, retracted = false) {
     const entry = this.messages.get(messageId);
     if (!entry || entry.deleted) return;
     entry.deleted = true;
+    entry.retracted = retracted;
     entry.li.classList.add("deleted");
-    entry.body.textContent = t("message.deleted");
+    entry.body.textContent = t(retracted ? "message.withdrawn" : "message.deleted");
     entry.body.removeAttribute("dir");
     const form = entry.li.querySelector(".report-form");
     if (form) form.remove();

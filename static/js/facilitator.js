@@ -69,7 +69,19 @@ export class FacilitatorControls {
   }
 
   onEvent(event, replay) {
+    // A co-host's first look at what the facilitators share (chair.js made this view).
+    if (event.type === "facilitator_view" && !replay) {
+      this.alertsPanel.onWelcome({ alerts: event.alerts || [], state: { lobby: event.lobby || [] } });
+      return;
+    }
     this.alertsPanel.onEvent(event, replay);
+  }
+
+  /** No longer a facilitator (a co-host demoted): the panels go, kept for a next time. */
+  stop() {
+    for (const el of [this.el.panel, this.el.grantNext, this.el.round]) show(el, false);
+    this.view.tabs.disableAlerts();
+    this.alertsPanel.stop();
   }
 
   render() {

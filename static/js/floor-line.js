@@ -84,8 +84,8 @@ export class FloorLine {
     }
     show(el.round, Boolean(round));
     show(el.tools, Boolean(floor && view.isFacilitator()));
-    if (!floor || !floor.ends_at) {
-      el.timer.textContent = "";
+    if (!floor || !floor.ends_at || floor.paused) {
+      el.timer.textContent = floor?.paused ? t("floor.paused") : "";
       this.setWarning("normal", "");
       return;
     }

@@ -117,6 +117,23 @@ function openMenu(conversation, entry, opener) {
     );
   });
   const extra = [];
+  if (you && data.participant_id === you.id) {
+    extra.push(
+      h("button", {
+        type: "button",
+        role: "menuitem",
+        class: "menu-item",
+        tabindex: "-1",
+        text: t("message.retract"),
+        "aria-label": t("message.retract_label"),
+        onclick: () => {
+          close(false);
+          conversation.room.run("retract", { message_id: data.message_id });
+          conversation.focusEntry(entry, opener);
+        },
+      }),
+    );
+  }
   if (!you || data.participant_id !== you.id) {
     extra.push(
       h("button", {

@@ -1,10 +1,9 @@
 // Pseudonyms: the same rules as PROTOCOL.md (checked again by the server), and
 // friendly suggestions made in the browser, so asking for another costs nothing.
 
+import { nameKind } from "./identifying.js";
+
 const ALLOWED = /^[\p{L}\p{M}\p{N} _.\-]+$/u;
-const EMAIL = /[^\s@]+@[^\s@]+/u;
-const URL_LIKE = /(^|[\s_.\-])(https?|www)[\s.:]|[\p{L}\p{N}]\.(com|org|net|info|io|me|co|uk|de|fr|app|dev|ly|gg|tv|xyz)(\b|$)/iu;
-const DIGIT = /\p{N}/gu;
 
 /** The i18n key of what is wrong with a requested pseudonym, or null (empty is fine). */
 export function pseudonymProblem(raw) {
@@ -13,9 +12,8 @@ export function pseudonymProblem(raw) {
   const length = [...name].length;
   if (length < 2) return "name.too_short";
   if (length > 32) return "name.too_long";
-  if (name.includes("@") && EMAIL.test(name)) return "name.email";
-  if (URL_LIKE.test(name)) return "name.url";
-  if ((name.match(DIGIT) || []).length >= 7) return "name.phone";
+  const kind = nameKind(name);
+  if (kind) return `name.${kind}`;
   if (!ALLOWED.test(name)) return "name.chars";
   return null;
 }

@@ -1,6 +1,6 @@
-// Who is here, grouped: facilitators, who is sharing, hands up (in queue order),
-// everyone else. Facilitators get one menu per person (give floor, mute or
-// unmute, remove) instead of a row of buttons; the raised hands list gets a
+// Who is here, grouped: facilitators (co-hosts among them), who is sharing, hands up
+// (in queue order), everyone else. Facilitators get one menu per person (give floor,
+// mute or unmute, make co-host or remove the role, remove) instead of a row of buttons; the raised hands list gets a
 // "Give floor" on each hand.
 
 import { confirmDialog, h, keepFocus } from "./dom.js";
@@ -152,11 +152,25 @@ export class PeoplePanel {
         run: () => view.run(p.muted ? "unmute" : "mute", { participant_id: p.id }),
       });
       items.push({
+        key: "promote",
+        text: t("participant.promote"),
+        label: t("participant.promote_name", { name }),
+        run: () => view.run("promote", { participant_id: p.id }),
+      });
+      items.push({
         key: "remove",
         text: t("participant.remove"),
         label: t("participant.remove_name", { name }),
         danger: true,
         run: () => removePerson(view, p),
+      });
+    }
+    if (p.id !== view.you.id && p.role === "facilitator" && p.cohost) {
+      items.push({
+        key: "demote",
+        text: t("participant.demote"),
+        label: t("participant.demote_name", { name }),
+        run: () => view.run("demote", { participant_id: p.id }),
       });
     }
     if (!items.length) return h("span", { class: "menu-wrap" });

@@ -112,4 +112,11 @@ export class PhoneTabs {
     const tab = this.tabs.find((t) => t.dataset.tab === "alerts");
     if (tab) tab.hidden = false;
   }
+
+  /** Hides it again (a co-host demoted); its pane, if showing on a phone, gives way to chat. */
+  disableAlerts() {
+    const tab = this.tabs.find((t) => t.dataset.tab === "alerts");
+    if (tab) tab.hidden = true;
+    if (this.root.dataset.tab === "alerts") this.select("chat");
+  }
 }

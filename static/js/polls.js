@@ -38,7 +38,11 @@ export class Polls {
 
   onEvent(event) {
     const replay = typeof event.seq === "number" && event.seq <= this.snapshotSeq;
-    if (event.type === "poll" && !replay) {
+    if (event.type === "role_changed" && event.participant_id === this.view.you?.id) {
+      // Made a co-host, or no longer one: room-events.js has set view.you.role already.
+      if (this.view.isFacilitator()) this.enableStarting();
+      else this.render();
+    } else if (event.type === "poll" && !replay) {
       this.poll = { ...event, your_vote: null };
       this.results = this.closed = null;
       this.render();
@@ -108,7 +112,7 @@ export class Polls {
       chosen === null || chosen === undefined
         ? null
         : h("p", { class: "poll-yours", text: t("poll.your_answer", { option: optionLabel(poll, chosen) }) }),
-      this.starter
+      this.starter && this.view.isFacilitator()
         ? h("button", {
             type: "button",
             class: "small danger poll-close",

@@ -15,7 +15,7 @@ export function applyEvent(view, event, replay) {
       view.conversation.whisper(event);
       break;
     case "message_deleted":
-      view.conversation.remove(event.message_id);
+      view.conversation.remove(event.message_id, Boolean(event.retracted));
       break;
     case "reaction":
       view.conversation.setReaction(event.message_id, event.emoji, event.count);
@@ -89,6 +89,26 @@ export function applyEvent(view, event, replay) {
     case "round_ended":
       if (!replay) view.round = null;
       view.conversation.system(t("room.round_ended"), event);
+      break;
+    case "role_changed": {
+      const p = view.participants.get(event.participant_id);
+      const cohost = event.role === "facilitator";
+      view.roles.set(event.participant_id, event.role);
+      if (!replay && p) Object.assign(p, { role: event.role, cohost });
+      const mine = event.participant_id === view.you?.id;
+      if (mine && !replay) view.you = { ...view.you, role: event.role };
+      const key = `room.${mine ? "you" : "role"}_${cohost ? "cohost" : "attendee"}`;
+      view.conversation.system(t(key, { name: event.pseudonym }), event);
+      break;
+    }
+    case "chair_changed":
+      if (!replay) {
+        const was = view.chair;
+        view.chair = event.chair;
+        if (view.floor && event.chair === "empty") view.floor = { ...view.floor, paused: true };
+        else if (view.floor && event.floor_ends_at) view.floor = { ...view.floor, ends_at: event.floor_ends_at, paused: false };
+        if (event.chair === "held" && was !== "held") view.conversation.system(t("room.chair_held"), event);
+      }
       break;
     case "resources_changed":
       if (!replay) {

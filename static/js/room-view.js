@@ -13,6 +13,7 @@ import { PeoplePanel } from "./people-panel.js";
 import { PhoneTabs } from "./phone-tabs.js";
 import { ComposerArea } from "./composer-area.js";
 import { applyEvent } from "./room-events.js";
+import { ChairLine } from "./chair.js";
 
 const ERROR_KEYS = new Set([
   "not_your_turn",
@@ -52,6 +53,7 @@ export class RoomView {
     this.queue = [];
     this.floor = null;
     this.round = null;
+    this.chair = "held"; // "reconnecting" or "empty" while no facilitator is here (chair.js)
     this.settings = {};
     this.resources = [];
     this.snapshotSeq = 0;
@@ -70,6 +72,7 @@ export class RoomView {
     };
     this.conversation = new Conversation(this.el.log, this);
     this.floorLine = new FloorLine(root, this);
+    this.chairLine = new ChairLine(root, this);
     this.tabs = new PhoneTabs(root);
     this.composer = new ComposerArea(root, this, resourceItems);
     this.people = new PeoplePanel(
@@ -157,6 +160,7 @@ export class RoomView {
     this.queue = state.queue || [];
     this.floor = state.floor || null;
     this.round = state.round || null;
+    this.chair = state.chair || "held";
     this.settings = state.settings || {};
     this.resources = state.resources || this.resources;
     this.snapshotSeq = frame.seq || 0;
@@ -222,6 +226,7 @@ export class RoomView {
   renderState() {
     if (!this.you) return;
     this.floorLine.render();
+    this.chairLine.render();
     this.people.render();
     this.composer.render();
     if (this.facilitator) this.facilitator.render();

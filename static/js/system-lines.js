@@ -41,6 +41,16 @@ function candidates(event, name) {
         { key: `room.you_${event.type}`, params: about },
         { key: `room.${event.type}`, params: about },
       ];
+    case "role_changed": {
+      const which = event.role === "facilitator" ? "cohost" : "attendee";
+      const named = { name: event.pseudonym };
+      return [
+        { key: `room.you_${which}`, params: named },
+        { key: `room.role_${which}`, params: named },
+      ];
+    }
+    case "chair_changed":
+      return [{ key: "room.chair_held", params: {} }];
     default:
       return [{ key: `room.${event.type}`, params: about }];
   }

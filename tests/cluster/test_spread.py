@@ -155,6 +155,7 @@ def _person(client: Client) -> dict[str, object]:
         "role": you["role"],
         "muted": False,
         "hand_raised": False,
+        "cohost": False,
     }
 
 

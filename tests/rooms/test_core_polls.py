@@ -198,3 +198,15 @@ def test_welcome_shows_the_open_poll_and_only_the_viewers_own_vote() -> None:
     assert "counts" not in hosts and "votes" not in hosts
     meeting.ok(host, p.PollClose(poll_id=poll_id))
     assert views.poll_view(meeting.room, ann) is None
+
+
+def test_a_cohost_runs_a_poll_until_demoted_and_then_sees_only_what_attendees_see() -> None:
+    meeting, host, ann, _ = _meeting()
+    meeting.ok(host, p.Promote(participant_id=ann))
+    poll_id = _start(meeting, ann, scale="arriving", results="facilitators")
+    meeting.ok(host, p.Demote(participant_id=ann))
+    assert meeting.refused(ann, p.PollClose(poll_id=poll_id)) == "not_allowed"
+    meeting.ok(ann, p.Vote(poll_id=poll_id, option=0))
+    meeting.ok(host, p.PollClose(poll_id=poll_id))
+    assert meeting.sees(ann, meeting.last("poll_closed"))
+    assert not meeting.sees(ann, meeting.last("poll_results"))

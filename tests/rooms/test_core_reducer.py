@@ -65,6 +65,7 @@ def test_joining_tells_everyone_and_gives_an_id() -> None:
             "role": "attendee",
             "muted": False,
             "hand_raised": False,
+            "cohost": False,
         }
     }
     assert meeting.sees(host, joined) and meeting.sees(wren, joined)
@@ -562,6 +563,7 @@ def test_while_someone_shares_other_attendees_wait_their_turn() -> None:
         "pseudonym": "Ann",
         "text": "this week was hard",
         "share": True,
+        "masked": 0,
     }
     assert meeting.refused(bea, p.Say(text="me too!")) == "not_your_turn"
     meeting.say(host, "thank you Ann")
@@ -646,6 +648,7 @@ def test_muted_people_cannot_post_or_queue_until_unmuted() -> None:
         "role": "attendee",
         "muted": True,
         "hand_raised": False,
+        "cohost": False,
     }
     meeting.ok(host, p.Unmute(participant_id=ann))
     assert meeting.last("unmuted").body == {"participant_id": ann, "by": host}
@@ -704,7 +707,7 @@ def test_deleted_messages_cannot_be_reacted_to_or_reported() -> None:
     meeting.ok(host, p.Delete(message_id=mid))
     (deleted,) = meeting.since(before)
     assert deleted.type == "message_deleted"
-    assert deleted.body == {"message_id": mid, "by": host}
+    assert deleted.body == {"message_id": mid, "by": host, "retracted": False}
     assert meeting.sees(bea, deleted)
     assert meeting.room.messages[mid].text == ""
     assert meeting.refused(bea, p.React(message_id=mid, emoji="❤️")) == "no_such_message"

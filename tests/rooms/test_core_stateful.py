@@ -73,6 +73,12 @@ class RandomMeeting(RuleBasedStateMachine):
                     assert sum(event.body["counts"]) == event.body["total"] <= len(self.pids)
         return outcome
 
+    def _not_in(self) -> str:
+        person = self.room.participants.get(self.host)
+        if person is None or person.status == "gone":
+            return "You are not in this meeting."
+        return "Only a facilitator may do that."
+
     def pick(self, n: int, people: list[str]) -> str:
         return people[n % len(people)] if people else "p0"
 
@@ -297,6 +303,22 @@ class RandomMeeting(RuleBasedStateMachine):
     def remove(self, n: int, as_host: bool) -> None:
         self.facilitate(n + 2, as_host, p.Remove(participant_id=self.anyone(n)))
 
+    @rule(n=IDS, promote=st.booleans(), as_host=st.booleans())
+    def promote_or_demote(self, n: int, promote: bool, as_host: bool) -> None:
+        target = self.anyone(n)
+        command: p.Command = (
+            p.Promote(participant_id=target) if promote else p.Demote(participant_id=target)
+        )
+        self.facilitate(n + 1, as_host, command)
+
+    @rule()
+    def a_facilitator_arrives(self) -> None:
+        """Someone signed in takes the room (after the host went, as a new host)."""
+        before = len(self.pids)
+        self.join("facilitator", None, True)
+        if len(self.pids) > before and not views.is_facilitator(self.room, self.host):
+            self.host = self.pids[-1]
+
     @rule(m=IDS, as_host=st.booleans())
     def delete(self, m: int, as_host: bool) -> None:
         mid = self.pick(m, self.messages) if self.messages else "m1"
@@ -347,6 +369,10 @@ class RandomMeeting(RuleBasedStateMachine):
     @precondition(lambda self: self.steps > 45)
     @rule()
     def end(self) -> None:
+        if not views.is_facilitator(self.room, self.host):
+            # The host timed out or left: nobody may end the meeting early.
+            assert self.apply(self.host, p.End()) == p.Err("not_allowed", self._not_in())
+            return
         self.apply(self.host, p.End())
         outcome = self.apply(self.host, p.Ping())
         assert isinstance(outcome, p.Err) and outcome.code == "meeting_ended"
@@ -436,6 +462,19 @@ class RandomMeeting(RuleBasedStateMachine):
             assert 0 <= rnd.index < len(rnd.order)
             assert len(set(rnd.order)) == len(rnd.order)
             assert not self.room.ended
+
+    @invariant()
+    def the_chair_is_held_while_a_facilitator_is_connected(self) -> None:
+        facilitators = [x for x in self.room.present() if x.role == "facilitator"]
+        if any(x.disconnected_at_ms is None for x in facilitators):
+            assert self.room.chair == "held"
+        elif facilitators:
+            assert self.room.chair == "reconnecting"
+        else:
+            assert self.room.chair == "empty"
+        floor = self.room.floor
+        if floor is not None:
+            assert (floor.paused_left_ms is not None) == (self.room.chair == "empty")
 
     @invariant()
     def snapshot_agrees(self) -> None:

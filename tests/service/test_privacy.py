@@ -1,6 +1,8 @@
 """What attendees write (messages, reports, help notes, whispers, poll questions and
 votes) never reaches the database, files or logs; logs name no address; nor does the
-device value a browser sends (a keep-out keeps only a keyed hash of it)."""
+device value a browser sends (a keep-out keeps only a keyed hash of it), nor what an
+attendee wrote where the group's masked words were (the organiser's list is stored, as
+the organiser spelled it)."""
 
 from __future__ import annotations
 
@@ -34,8 +36,10 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
     letters = "abcdefghijklmnopqrstuvwxyz"
     names = [n + "".join(secrets.choice(letters) for _ in range(10)) for n in ("Amber", "Heron")]
     devices: list[str] = []
+    listed = "".join(secrets.choice(letters) for _ in range(12))
+    written = listed.upper()  # how the attendee spelled it: masked, so kept nowhere
     try:
-        meeting = create_meeting(server)
+        meeting = create_meeting(server, masked_words=[listed])
         devices = [device(secrets.token_bytes(32), meeting.group_id) for _ in range(2)]
         host = await meeting.facilitator()
         amber = await meeting.join("amber", pseudonym=names[0], device=devices[0])
@@ -46,6 +50,8 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
         said = await amber.command("say", text=f"my secret is {marker}")
         assert said["type"] == "ack"
         message = await host.wait_for("message")
+        assert (await amber.command("say", text=f"you {written}"))["type"] == "ack"
+        assert (await host.wait_for("message", text="you •••"))["masked"] == 1
         await heron.command("report", message_id=message["message_id"], reason=f"reason {marker}")
         await heron.command("help", note=f"help {marker}")
         # The shared alert (its note), its claim and resolution, and both ways of the
@@ -77,12 +83,12 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
         server.stop()
 
     # No words, no pseudonym (the audit has ordinals), no device value (keep-outs hash it).
-    for needle in (marker, *names, *devices):
+    for needle in (marker, *names, *devices, written):
         for path in data.rglob("*"):
             if path.is_file():
                 assert needle.encode() not in path.read_bytes(), f"{path} holds {needle!r}"
     log = server.log()
-    assert marker not in log
+    assert marker not in log and written not in log
     assert not any(value in log for value in devices)
     assert "GET /api/meetings" in log or "POST /api/groups" in log  # the log did run
     # The one address kept is the server's own, in uvicorn's startup line (finding 2).
@@ -91,6 +97,7 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
 
     dump, rows, ended = await database_contents(data, meeting.id)
     assert marker not in dump and not any(name in dump for name in (*names, *devices))
+    assert written not in dump and listed in dump  # the organiser's word, not the attendee's
     # The host joined first, Amber second: roles and ordinals, no names.
     assert ("delete", "facilitator", 1, "attendee", 2) in rows
     assert ("mute", "facilitator", 1, "attendee", 2) in rows

@@ -6,7 +6,7 @@
 
 import { api, ApiError, clearErrors, currentUser, fieldError } from "../api.js";
 import { $, h, show } from "../dom.js";
-import { FacilitatorControls } from "../facilitator.js";
+import { followRole, matchRole } from "../chair.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
 import { Polls } from "../polls.js";
@@ -284,6 +284,7 @@ function start(hello, session) {
     if (e.detail.type === "meeting_ended") ended();
     polls.onEvent(e.detail);
     if (e.detail.type === "whisper" && !$("#waiting-view").hidden) waitingWhisper(e.detail);
+    followRole(view, $("#room-view"), e.detail);
   });
   client.connect();
 }
@@ -317,13 +318,8 @@ function onResumeFailed(session) {
 function onWelcome(frame) {
   setBusy(false);
   const wasIn = !$("#room-view").hidden;
-  if (frame.you.role === "facilitator" && !view.facilitator) {
-    view.facilitator = new FacilitatorControls($("#room-view"), view);
-    view.facilitator.onWelcome(frame);
-    view.renderAll();
-  }
+  if ((frame.you.role === "facilitator") !== Boolean(view.facilitator)) matchRole(view, $("#room-view"), frame);
   if (frame.you.role === "facilitator") polls.enableStarting();
-  $("#room-view").classList.toggle("as-facilitator", frame.you.role === "facilitator");
   document.title = `${frame.meeting?.title || meeting.title || ""} · Hearth`;
   if (!wasIn) showView("room-view");
 }

@@ -30,6 +30,9 @@ FULL = {
     "crosstalk": True,
     "keep_out_days": 30,
     "lobby_after_removal_minutes": 20,
+    "lobby_when_unattended": True,
+    "links_from_facilitators_only": True,
+    "masked_words": ["idiot", "Acme Clinic"],
 }
 
 
@@ -75,6 +78,9 @@ async def test_create_group_with_only_a_name_gets_sensible_defaults(
         "crosstalk": False,
         "keep_out_days": 7,
         "lobby_after_removal_minutes": 0,
+        "lobby_when_unattended": False,
+        "links_from_facilitators_only": False,
+        "masked_words": [],
     }
 
 

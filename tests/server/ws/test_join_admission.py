@@ -269,7 +269,7 @@ def test_people_waiting_before_the_facilitator_arrives_still_need_admission(
     assert welcome["you"] == {"id": waiting["you"]["id"], "pseudonym": "Early Bird",
                               "role": "attendee"}  # fmt: skip
     host.wait_for("joined", participant={**welcome["you"], "muted": False,
-                                               "hand_raised": False})  # fmt: skip
+                                               "hand_raised": False, "cohost": False})  # fmt: skip
     assert early.command("say", text="thanks for letting me in")["type"] == "ack"
     close_all(early, host)
 
@@ -411,7 +411,7 @@ def test_a_taken_pseudonym_is_refused_and_another_can_be_tried(hearth: InProcess
     assert welcome["type"] == "welcome"
     assert welcome["you"]["pseudonym"] == "Amber Fox 2"
     amber.wait_for("joined", participant={**welcome["you"], "muted": False,
-                                                "hand_raised": False})  # fmt: skip
+                                                "hand_raised": False, "cohost": False})  # fmt: skip
     # A generated name never collides with a chosen one either.
     anon = meeting.join("anon")
     assert anon.welcome is not None

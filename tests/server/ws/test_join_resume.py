@@ -123,7 +123,7 @@ def test_a_bad_resume_token_fails_then_a_fresh_hello_works(hearth: InProcessHear
     assert welcome["type"] == "welcome"
     assert welcome["you"]["id"] != amber.me
     amber.wait_for("joined", participant={**welcome["you"], "muted": False,
-                                                "hand_raised": False})  # fmt: skip
+                                                "hand_raised": False, "cohost": False})  # fmt: skip
 
 
 def test_after_the_grace_period_a_dropped_floor_holder_times_out(hearth: InProcessHearth) -> None:

@@ -72,8 +72,11 @@ function openEditor(mode) {
   el.keep_out_days.value = g && g.keep_out_days != null ? g.keep_out_days : "";
   el.lobby_after_removal_minutes.value = g?.lobby_after_removal_minutes ?? "";
   el.lobby.checked = Boolean(g && g.lobby);
+  el.lobby_when_unattended.checked = Boolean(g?.lobby_when_unattended);
   el.crosstalk.checked = Boolean(g && g.crosstalk);
   el.late_joiners_see_history.checked = Boolean(g && g.late_joiners_see_history);
+  el.links_from_facilitators_only.checked = Boolean(g && g.links_from_facilitators_only);
+  el.masked_words.value = g ? (g.masked_words || []).join("\n") : "";
   show($("#group-editor"), true);
   show($("#group-detail"), mode === "edit");
   show($("#console-empty"), false);
@@ -101,8 +104,14 @@ function groupBody() {
     listed: el.listed.checked,
     timezone: el.timezone.value,
     lobby: el.lobby.checked,
+    lobby_when_unattended: el.lobby_when_unattended.checked,
     crosstalk: el.crosstalk.checked,
     late_joiners_see_history: el.late_joiners_see_history.checked,
+    links_from_facilitators_only: el.links_from_facilitators_only.checked,
+    masked_words: el.masked_words.value
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
   const guidelines = el.guidelines.value.trim();
   if (guidelines || (state.current && state.current.guidelines)) body.guidelines = guidelines;
