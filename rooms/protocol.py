@@ -30,6 +30,7 @@ ErrorCode = Literal[
     "resume_failed", "hello_required", "unavailable", "banned", "no_such_alert",
     "queue_closed",
     "links_not_allowed",
+    "no_such_poll",
 ]  # fmt: skip
 EventType = Literal[
     "joined", "left", "message", "message_deleted", "hand_raised", "hand_lowered",
@@ -38,6 +39,7 @@ EventType = Literal[
     "admitted", "denied", "resources_changed", "floor_extended", "alert",
     "alert_updated", "whisper", "role_changed", "facilitator_view", "chair_changed",
     "segment_started", "meeting_changed", "agenda_changed",
+    "poll", "poll_results", "poll_closed",
 ]  # fmt: skip
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -47,6 +49,7 @@ COMMAND_TYPES = (
     "delete", "admit", "deny", "settings", "end", "stats", "extend_floor", "whisper",
     "claim_alert", "resolve_alert", "promote", "demote", "retract",
     "next_segment", "goto_segment",
+    "poll_start", "vote", "poll_close",
 )  # fmt: skip
 SERVER_MESSAGE_TYPES = ("welcome", "waiting", "ack", "error", "pong", "stats", "history_lost")
 
@@ -157,6 +160,31 @@ class ClaimAlert(_Frame, tag="claim_alert"):
 
 class ResolveAlert(_Frame, tag="resolve_alert"):
     alert_id: Annotated[str, msgspec.Meta(max_length=32)]
+    id: RequestId | None = None
+
+
+PollOption = Annotated[str, msgspec.Meta(max_length=400)]
+
+
+class PollStart(_Frame, tag="poll_start"):
+    """A question with `options`, or the built-in `scale` (rooms/polls.py has the rules:
+    sizes here only bound the frame)."""
+
+    question: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    options: Annotated[list[PollOption], msgspec.Meta(max_length=20)] | None = None
+    scale: Literal["arriving"] | None = None
+    results: Literal["everyone", "facilitators"] = "everyone"
+    id: RequestId | None = None
+
+
+class Vote(_Frame, tag="vote"):
+    poll_id: Annotated[str, msgspec.Meta(max_length=32)]
+    option: Annotated[int, msgspec.Meta(ge=0, le=99)]  # the open poll's own range: rooms/polls.py
+    id: RequestId | None = None
+
+
+class PollClose(_Frame, tag="poll_close"):
+    poll_id: Annotated[str, msgspec.Meta(max_length=32)]
     id: RequestId | None = None
 
 
@@ -274,6 +302,7 @@ ClientFrame = (
     | Grant | Revoke | StartRound | EndRound | Mute | Unmute | Remove | Delete | Admit | Deny
     | SettingsChange | End | Stats | ExtendFloor | Whisper | ClaimAlert | ResolveAlert
     | Promote | Demote | Retract | NextSegment | GotoSegment
+    | PollStart | Vote | PollClose
 )  # fmt: skip
 
 # Internal commands: appended by servers, never accepted from a client.

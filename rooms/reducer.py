@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import agenda, alerts, chair, messages, moderation, names, reconfigure, whispers
+from rooms import agenda, alerts, chair, messages, moderation, names, polls, reconfigure, whispers
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -283,6 +283,12 @@ def _client(ctx: Ctx, actor: str, command: p.Command) -> p.Ok:
             return chair.promote(ctx, person, command)
         case p.Demote():
             return chair.demote(ctx, person, command)
+        case p.PollStart():
+            return polls.start(ctx, command)
+        case p.Vote():
+            return polls.vote(ctx, person, command)
+        case p.PollClose():
+            return polls.close(ctx, command)
     raise Refused("bad_request", "Not a room command.")
 
 
@@ -291,6 +297,7 @@ _FACILITATOR_ONLY: frozenset[type] = frozenset({
     p.Delete, p.Admit, p.Deny, p.SettingsChange, p.End, p.ClaimAlert, p.ResolveAlert,
     p.Promote, p.Demote,
     p.NextSegment, p.GotoSegment,
+    p.PollStart, p.PollClose,
 })  # fmt: skip
 
 

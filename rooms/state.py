@@ -186,6 +186,32 @@ class Message:
     reactions: dict[str, set[str]] = field(default_factory=dict)
 
 
+PollResults = Literal["everyone", "facilitators"]
+
+
+@dataclass(slots=True)
+class Poll:
+    """The open poll (rooms/polls.py). `votes`, who chose what, exists only so that each
+    participant counts once; closing the poll drops it with the poll, and only the
+    counts leave the room."""
+
+    id: str
+    question: str | None  # None: the scale's own question, in each client's language
+    options: list[str]
+    scale: str | None
+    results: PollResults
+    votes: dict[str, int] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "poll_id": self.id,
+            "question": self.question,
+            "options": list(self.options),
+            "scale": self.scale,
+            "results": self.results,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     seq: int
@@ -224,6 +250,7 @@ class Room:
     # order (what the organiser's minutes-per-part figures come from).
     agenda_index: int = -1
     segments_run: list[tuple[int, int]] = field(default_factory=list)
+    poll: Poll | None = None  # at most one open at a time
     ended: bool = False
     event_seq: int = 0
     counter_participants: int = 0
@@ -232,6 +259,7 @@ class Room:
     counter_reports: int = 0
     counter_hands: int = 0
     counter_alerts: int = 0
+    counter_polls: int = 0
 
     @classmethod
     def empty(cls, meeting_id: str) -> Room:

@@ -122,6 +122,15 @@ def alerts_view(room: Room) -> list[dict[str, Any]]:
     return [alert.public() for alert in room.alerts.values()]
 
 
+def poll_view(room: Room, viewer_id: str) -> dict[str, Any] | None:
+    """The open poll for `welcome`, with this viewer's own choice only (so a reload shows
+    it): nobody else's, and no counts while it is open."""
+    poll = room.poll
+    if poll is None:
+        return None
+    return {**poll.public(), "your_vote": poll.votes.get(viewer_id)}
+
+
 def recent_messages(room: Room) -> list[dict[str, Any]]:
     """Earlier messages, for groups that let late joiners see them."""
     return [

@@ -71,6 +71,7 @@ def welcome(
         "recent": recent,
         "resumed": resumed,
         "agenda": agenda.agenda_view(room),
+        "poll": views.poll_view(room, participant_id),
     }
     if views.is_facilitator(room, participant_id):
         message["alerts"] = views.alerts_view(room)

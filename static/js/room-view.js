@@ -24,6 +24,7 @@ const ERROR_KEYS = new Set([
   "not_allowed",
   "no_such_participant",
   "no_such_message",
+  "no_such_poll",
   "queue_empty",
   "queue_closed",
   "too_large",

@@ -67,6 +67,10 @@ class RandomMeeting(RuleBasedStateMachine):
                 self.messages.append(event.body["message_id"])
             elif event.type == "left" and event.body["reason"] == "removed":
                 self.removed.add(event.body["participant_id"])
+            elif event.type in {"poll", "poll_closed", "poll_results"}:
+                assert not set(self.pids) & set(map(str, event.body.values())), "who voted"
+                if event.type == "poll_results":
+                    assert sum(event.body["counts"]) == event.body["total"] <= len(self.pids)
         return outcome
 
     def _not_in(self) -> str:
@@ -342,6 +346,26 @@ class RandomMeeting(RuleBasedStateMachine):
             body = views.snapshot(self.room, self.host)["settings"]
             assert body == self.room.settings.as_dict()
 
+    @rule(n=IDS, scale=st.booleans(), as_host=st.booleans())
+    def poll_start(self, n: int, scale: bool, as_host: bool) -> None:
+        command = (
+            p.PollStart(scale="arriving")
+            if scale
+            else p.PollStart(question="Which?", options=["a", "b", "c"])
+        )
+        self.facilitate(n, as_host, command)
+
+    @rule(n=IDS, option=st.integers(min_value=-1, max_value=5), current=st.booleans())
+    def vote(self, n: int, option: int, current: bool) -> None:
+        poll = self.room.poll
+        poll_id = poll.id if poll is not None and current else "q0"
+        self.apply(self.anyone(n), p.Vote(poll_id=poll_id, option=option))
+
+    @rule(n=IDS, as_host=st.booleans())
+    def poll_close(self, n: int, as_host: bool) -> None:
+        poll_id = self.room.poll.id if self.room.poll is not None else "q0"
+        self.facilitate(n, as_host, p.PollClose(poll_id=poll_id))
+
     @precondition(lambda self: self.steps > 45)
     @rule()
     def end(self) -> None:
@@ -354,6 +378,13 @@ class RandomMeeting(RuleBasedStateMachine):
         assert isinstance(outcome, p.Err) and outcome.code == "meeting_ended"
 
     # Invariants ---------------------------------------------------------------------
+
+    @invariant()
+    def an_open_poll_holds_one_vote_per_participant_in_range(self) -> None:
+        poll = self.room.poll
+        if poll is not None:
+            assert set(poll.votes) <= set(self.pids)
+            assert all(0 <= v < len(poll.options) for v in poll.votes.values())
 
     @invariant()
     def one_floor_holder_present_and_not_muted(self) -> None:

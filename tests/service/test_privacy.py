@@ -1,7 +1,8 @@
-"""What attendees write (messages, reports, help notes, whispers) never reaches the
-database, files or logs; logs name no address; nor does the device value a browser
-sends (a keep-out keeps only a keyed hash of it), nor what an attendee wrote where the
-group's masked words were (the organiser's list is stored, as the organiser spelled it)."""
+"""What attendees write (messages, reports, help notes, whispers, poll questions and
+votes) never reaches the database, files or logs; logs name no address; nor does the
+device value a browser sends (a keep-out keeps only a keyed hash of it), nor what an
+attendee wrote where the group's masked words were (the organiser's list is stored, as
+the organiser spelled it)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,6 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
         assert (await host.wait_for("message", text="you •••"))["masked"] == 1
         await heron.command("report", message_id=message["message_id"], reason=f"reason {marker}")
         await heron.command("help", note=f"help {marker}")
-        await host.wait_for("report")
         # The shared alert (its note), its claim and resolution, and both ways of the
         # private line leave nothing behind either.
         assert (await host.wait_for("alert"))["alert"]["kind"] == "report"
@@ -66,6 +66,15 @@ async def test_a_meeting_leaves_no_trace_of_what_was_said(tmp_path: Path) -> Non
         assert answer["type"] == "ack"
         await heron.wait_for("whisper", to=heron.me)
         await host.command("resolve_alert", alert_id=help_alert["alert"]["id"])
+        # A poll's question, its options and who chose what leave nothing behind either.
+        options = [f"yes {marker}", f"no {marker}"]
+        started = await host.command("poll_start", question=f"poll {marker}", options=options)
+        assert started["type"] == "ack"
+        poll_id = (await amber.wait_for("poll"))["poll_id"]
+        assert (await amber.command("vote", poll_id=poll_id, option=0))["type"] == "ack"
+        assert (await heron.command("vote", poll_id=poll_id, option=1))["type"] == "ack"
+        assert (await host.command("poll_close", poll_id=poll_id))["type"] == "ack"
+        assert (await heron.wait_for("poll_results"))["counts"] == [1, 1]
         await host.command("delete", message_id=message["message_id"])
         await host.command("mute", participant_id=amber.me)
         await host.command("end")

@@ -9,6 +9,7 @@ import { $, h, show } from "../dom.js";
 import { followRole, matchRole } from "../chair.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
+import { Polls } from "../polls.js";
 import { deviceFor } from "../device.js";
 import { RoomClient } from "../room-client.js";
 import { errorText, resourceItems, RoomView } from "../room-view.js";
@@ -29,6 +30,7 @@ let meeting = null;
 let device = null; // this browser's value for this meeting's group (device.js)
 let client = null;
 const view = new RoomView($("#room-view"));
+const polls = new Polls($("#room-view"), view);
 let suggestion = "";
 let opensTimer = null;
 let busy = false;
@@ -268,6 +270,7 @@ function start(hello, session) {
   client.addEventListener("resumefailed", () => onResumeFailed(session));
   client.addEventListener("fresh", () => view.conversation.forgetOwnReactions());
   client.addEventListener("welcome", (e) => onWelcome(e.detail));
+  client.addEventListener("welcome", (e) => polls.onWelcome(e.detail));
   client.addEventListener("waiting", (e) => {
     setBusy(false);
     // The name in its own direction (an Arabic name in an English sentence, or the reverse).
@@ -279,6 +282,7 @@ function start(hello, session) {
   client.addEventListener("fatal", (e) => onFatal(e.detail));
   client.addEventListener("event", (e) => {
     if (e.detail.type === "meeting_ended") ended();
+    polls.onEvent(e.detail);
     if (e.detail.type === "whisper" && !$("#waiting-view").hidden) waitingWhisper(e.detail);
     followRole(view, $("#room-view"), e.detail);
   });
@@ -315,6 +319,7 @@ function onWelcome(frame) {
   setBusy(false);
   const wasIn = !$("#room-view").hidden;
   if ((frame.you.role === "facilitator") !== Boolean(view.facilitator)) matchRole(view, $("#room-view"), frame);
+  if (frame.you.role === "facilitator") polls.enableStarting();
   document.title = `${frame.meeting?.title || meeting.title || ""} · Hearth`;
   if (!wasIn) showView("room-view");
 }
