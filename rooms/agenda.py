@@ -22,7 +22,6 @@ from rooms.state import Room
 
 MINUTE_MS = 60_000
 MAX_SEGMENTS_RUN = 200  # what the minutes-per-part figures keep; a goto loop stops there
-SEGMENT_SETTINGS = ("crosstalk", "share_seconds", "queue_open", "queue_policy", "slow_mode_seconds")
 
 
 def next_segment(ctx: Ctx, command: p.NextSegment) -> p.Ok:
@@ -61,10 +60,7 @@ def _start(ctx: Ctx, index: int) -> None:
     room.segments_run.append((index, ctx.at))
     if len(room.segments_run) > MAX_SEGMENTS_RUN:
         del room.segments_run[0]
-    for name in SEGMENT_SETTINGS:
-        value = getattr(segment.settings, name)
-        if value is not None:
-            setattr(room.settings, name, value)
+    room.settings.update(segment.settings)
     ctx.emit("segment_started", {"segment": segment_view(room)})
     if segment.kind == "round":
         if any(x.role == "attendee" and not x.muted for x in room.present()):

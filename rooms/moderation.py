@@ -98,20 +98,8 @@ def deny(ctx: Ctx, command: p.Deny) -> p.Ok:
 
 
 def change_settings(ctx: Ctx, command: p.SettingsChange) -> p.Ok:
-    s = ctx.room.settings
-    for name in (
-        "crosstalk",
-        "share_seconds",
-        "locked",
-        "lobby",
-        "slow_mode_seconds",
-        "queue_policy",
-        "queue_open",
-    ):
-        value = getattr(command, name)
-        if value is not None:
-            setattr(s, name, value)
-    ctx.emit("settings_changed", {"settings": s.as_dict()})
+    ctx.room.settings.update(command)
+    ctx.emit("settings_changed", {"settings": ctx.room.settings.as_dict()})
     return p.Ok()
 
 

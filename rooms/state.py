@@ -47,6 +47,14 @@ class Settings:
     queue_policy: QueuePolicy = "fifo"
     queue_open: bool = True  # whether attendees may raise a hand now
 
+    def update(self, changes: object) -> None:
+        """Takes each setting `changes` (a `settings` command, a format part's settings)
+        names with a value; one it leaves out or sets to None stays as it is."""
+        for name in self.__slots__:
+            value = getattr(changes, name, None)
+            if value is not None:
+                setattr(self, name, value)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "crosstalk": self.crosstalk,
