@@ -97,8 +97,7 @@ def take_report(room: Room, person: Participant, message_id: str, at_ms: int) ->
     if room_ok:
         room.alert_times.append(at_ms)
     if alert is None:
-        room.counter_reports += 1
-        alert = room.reports[message_id] = ReportAlert(f"r{room.counter_reports}")
+        alert = room.reports[message_id] = ReportAlert()
         if len(room.reports) > MAX_REPORTED_MESSAGES:
             del room.reports[next(iter(room.reports))]
         alert.reporters.add(person.id)

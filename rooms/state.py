@@ -110,9 +110,8 @@ class Participant:
 
 @dataclass(slots=True)
 class ReportAlert:
-    """One message's report alert: its id, and who reported it (its count)."""
+    """Who reported one message (its alert's count), and that alert."""
 
-    report_id: str
     reporters: set[str] = field(default_factory=set)
     alert_id: str = ""  # its alert in Room.alerts (gone once dropped from there)
 
@@ -264,7 +263,6 @@ class Room:
     counter_participants: int = 0
     counter_messages: int = 0
     counter_turns: int = 0
-    counter_reports: int = 0
     counter_hands: int = 0
     counter_alerts: int = 0
     counter_polls: int = 0
