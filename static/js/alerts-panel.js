@@ -111,8 +111,7 @@ export class AlertsPanel {
     this.forms.clear();
     this.notice.toasts.replaceChildren();
     show(this.el.pane, false);
-    const meeting = this.view.meeting;
-    if (meeting) document.title = `${meeting.title || meeting.group || ""} · Hearth`;
+    this.renderTitle(); // nothing pending is left: the plain title
   }
 
   total() {
