@@ -6,13 +6,16 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.api.formats import template_out
 from server.config import Settings
 from server.db.engine import create_engine, sessionmaker
-from server.db.models import Group, GroupFacilitator, Meeting, Resource, User, utcnow
+from server.db.models import Format, Group, GroupFacilitator, Meeting, Resource, User, utcnow
 from server.security import hash_password
 
 DEMO_GROUP = "Demo circle"
+DEMO_FORMAT = "check-in"
 FACILITATOR = "demo-facilitator"
 ORGANISER = "demo-organiser"
 
@@ -74,6 +77,7 @@ async def create_demo(settings: Settings, base_url: str) -> str:
                         ),
                     ]
                 )
+            await _give_format(session, group)
             now = utcnow()
             meeting = await session.scalar(
                 select(Meeting).where(
@@ -104,3 +108,20 @@ async def create_demo(settings: Settings, base_url: str) -> str:
             )
     finally:
         await engine.dispose()
+
+
+async def _give_format(session: AsyncSession, group: Group) -> None:
+    """The demo runs through a shipped format, so that a newcomer sees the agenda and
+    its Start and Next buttons without writing one; an older demo group gets it too."""
+    if group.format_id is not None:
+        return
+    template = template_out(DEMO_FORMAT)
+    format = Format(
+        group_id=group.id,
+        name=template["name"],
+        name_key=template["name"].casefold(),
+        segments=template["segments"],
+    )
+    session.add(format)
+    await session.flush()
+    group.format_id = format.id

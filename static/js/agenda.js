@@ -1,5 +1,5 @@
 // The meeting's format in the room: the part now current, its time left (the
-// facilitator sees an overrun), the reading a `reading` part pins for everyone, and
+// facilitator sees an overrun), the text a part pins for everyone to read, and
 // for facilitators the one button that moves the room on. Nothing moves on by
 // itself: the planned minutes are a guide, and the line only counts whole minutes.
 
@@ -58,7 +58,7 @@ export class AgendaLine {
     el.part.textContent = current
       ? t("agenda.part", { n: formatNumber(current.index + 1), total: formatNumber(segments.length), title: current.title })
       : t("agenda.not_started", { format: agenda.format || "" });
-    const reading = current && current.kind === "reading" && current.reading;
+    const reading = current && current.reading; // a reading part, or any part with text to read
     show(el.reading, Boolean(reading));
     if (el.readingText.textContent !== (reading || "")) el.readingText.textContent = reading || "";
     const facilitator = view.isFacilitator();
