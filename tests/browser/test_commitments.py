@@ -30,6 +30,10 @@ SEGMENTS = [
     {"title": "Closing", "kind": "closing", "minutes": 5, "invite_commitment": True},
 ]
 CARD = "#commitment-card"
+# What a browser refusing storage does: touching localStorage throws.
+NO_STORAGE = """Object.defineProperty(window, "localStorage", {
+  get() { throw new DOMException("refused", "SecurityError"); },
+});"""
 
 
 class Outgoing:
@@ -165,9 +169,7 @@ def test_without_storage_the_card_says_so_and_nothing_breaks(
     sign_in(host, demo.url, *demo.organiser)
     join(host, f"{demo.url}/m/{first}", "Host Rowan", facilitator=True)
     ash = people.page(**PHONE)
-    ash.add_init_script(
-        "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('no', 'SecurityError'); }});"
-    )
+    ash.add_init_script(NO_STORAGE)
     join(ash, f"{demo.url}/m/{first}", "Ash Tree")
     host.locator("#agenda-next").click()
     host.locator("#agenda-next").click()
