@@ -86,6 +86,7 @@ def segment_view(room: Room) -> dict[str, Any] | None:
         "kind": segment.kind,
         "minutes": segment.minutes,
         "reading": segment.reading,
+        "invite_commitment": segment.invite_commitment,
         "started_at": iso(started),
         "ends_at": iso(started + segment.minutes * MINUTE_MS),
         "settings": room.settings.as_dict(),
@@ -100,7 +101,13 @@ def agenda_view(room: Room) -> dict[str, Any] | None:
     return {
         "format": config.format_name,
         "segments": [
-            {"title": s.title, "kind": s.kind, "minutes": s.minutes, "reading": s.reading}
+            {
+                "title": s.title,
+                "kind": s.kind,
+                "minutes": s.minutes,
+                "reading": s.reading,
+                "invite_commitment": s.invite_commitment,
+            }
             for s in config.agenda
         ],
         "current": segment_view(room),

@@ -350,6 +350,9 @@ class Segment(msgspec.Struct, frozen=True):
     minutes: int
     reading: str | None = None
     settings: SegmentSettings = msgspec.field(default_factory=SegmentSettings)
+    # A closing part may invite each attendee to write a commitment for the week. The
+    # room only passes the invitation on: what anyone writes stays in their browser.
+    invite_commitment: bool = False
 
 
 class RoomConfig(msgspec.Struct, frozen=True):
@@ -376,6 +379,9 @@ class RoomConfig(msgspec.Struct, frozen=True):
     # The meeting's format: its name and parts, in order (empty: no format).
     format_name: str | None = None
     agenda: list[Segment] = []
+    # The meeting's group ("" in logs written before it was kept): the browser keys what
+    # it keeps for a group (a commitment for the week) by it, without telling the server.
+    group_id: str = ""
 
 
 class Open(_Frame, tag="open"):

@@ -75,6 +75,7 @@ def meeting_view(room: Room) -> dict[str, Any]:
         "id": config.meeting_id,
         "title": config.title,
         "group": config.group_name,
+        "group_id": config.group_id,
         "language": config.language,
         "starts_at": iso(config.starts_at_ms),
         "ends_at": iso(config.ends_at_ms),

@@ -66,6 +66,7 @@ def room_config(
         masked_words=tuple(group.masked_words or ()),
         format_name=plan.name if plan is not None else None,
         agenda=room_agenda(plan),
+        group_id=group.id,
     )
 
 

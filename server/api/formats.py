@@ -70,6 +70,9 @@ def _segments(segments: list[Segment]) -> list[dict[str, Any]]:
             segment.reading = clean_text(
                 segment.reading, f"segments[{i}].reading", max_len=READING_MAX, multiline=True
             )
+        if segment.invite_commitment and segment.kind != "closing":
+            field = f"segments[{i}].invite_commitment"
+            raise invalid({field: "Only a closing segment may invite commitments."})
         out.append(segment_dict(segment))
     if total_minutes(out) > MAX_TOTAL_MINUTES:
         raise invalid({"segments": f"At most {MAX_TOTAL_MINUTES} minutes in all."})

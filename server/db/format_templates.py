@@ -59,7 +59,8 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             {"title": "Short break", "kind": "break", "minutes": 5,
              "settings": {"queue_open": False}},
             {"title": "Closing", "kind": "closing", "minutes": 5,
-             "reading": _CHECK_IN_CLOSING, "settings": {"queue_open": False}},
+             "reading": _CHECK_IN_CLOSING, "settings": {"queue_open": False},
+             "invite_commitment": True},
         ],
     },
     "five-part": {
@@ -75,7 +76,8 @@ TEMPLATES: dict[str, dict[str, Any]] = {
              "settings": {"crosstalk": False, "share_seconds": 300, "queue_open": True,
                           "queue_policy": "fifo"}},
             {"title": "Closing and commitments", "kind": "closing", "minutes": 5,
-             "reading": _COMMITMENTS, "settings": {"queue_open": True}},
+             "reading": _COMMITMENTS, "settings": {"queue_open": True},
+             "invite_commitment": True},
         ],
     },
 }  # fmt: skip

@@ -4,10 +4,11 @@ For the room side:
 - `meeting_format(session, meeting)` is the meeting's own pick, else its group's
   default, else None (the meeting has no plan: the room runs on the group's settings).
 - `segments_of(format)` gives its segments as plain dicts, each
-  `{title, kind, minutes, reading, settings}`: `reading` is None when there is none,
-  `settings` holds only the room settings the organiser set for that segment (`{}`:
-  keep whatever the room has). Settings keys and bounds are the room's own
-  (rooms/protocol.py SettingsChange), plus `queue_open`: whether hands may be raised.
+  `{title, kind, minutes, reading, settings, invite_commitment}`: `reading` is None
+  when there is none, `settings` holds only the room settings the organiser set for
+  that segment (`{}`: keep whatever the room has). Settings keys and bounds are the
+  room's own (rooms/protocol.py SettingsChange), plus `queue_open`: whether hands may
+  be raised.
 
 The structs here are the one definition of a segment: the API decodes bodies with
 them, and `segments_of` re-reads what is stored with them, so a row written by an
@@ -54,6 +55,9 @@ class Segment(msgspec.Struct, forbid_unknown_fields=True):
     minutes: Minutes
     reading: str | None = None
     settings: SegmentSettings | None = None
+    # Only a `closing` segment may invite commitments (server/api/formats.py refuses
+    # it elsewhere); what attendees write is kept in their browsers, never here.
+    invite_commitment: bool = False
 
 
 Segments = Annotated[list[Segment], msgspec.Meta(min_length=1, max_length=MAX_SEGMENTS)]
@@ -68,6 +72,7 @@ def segment_dict(segment: Segment) -> dict[str, Any]:
         "minutes": segment.minutes,
         "reading": segment.reading or None,
         "settings": settings,
+        "invite_commitment": segment.invite_commitment,
     }
 
 

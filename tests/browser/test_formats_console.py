@@ -100,6 +100,7 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
         "minutes": 15,
         "reading": None,
         "settings": {"crosstalk": True, "share_seconds": 120, "queue_open": False},
+        "invite_commitment": False,
     }
     assert saved["total_minutes"] == 55
     assert [m["format_id"] for m in meetings_of] == [None]
@@ -133,3 +134,30 @@ def test_the_format_editor_follows_a_change_of_language(
     page.locator("#lang").select_option("en")
     expect(first.get_by_label("Title")).to_have_value("Welcome, all")
     expect(first.locator("legend")).to_have_text("Part 1: Welcome, all")
+
+
+def test_only_a_closing_part_offers_to_invite_commitments(demo: Demo, people: People) -> None:
+    """The box shows for closing parts alone, the template's closing part has it ticked,
+    and a part changed to another kind does not keep the invitation."""
+    with organiser(demo) as api:
+        gid = new_group(api, name="Evening circle")
+    page = people.page(width=390, height=844)
+    sign_in(page, demo.url, *demo.organiser)
+    page.get_by_role("button", name="Evening circle").click()
+    page.get_by_role("button", name="New from template: Peer-support check-in").click()
+    editor = page.locator("#format-form")
+    parts = editor.locator("#segment-list > li")
+    label = re.compile("Invite each attendee to write a private commitment")
+    expect(parts.nth(4).get_by_label(label)).to_be_checked()
+    expect(parts.nth(1).get_by_label(label)).to_be_hidden()
+    parts.nth(1).get_by_label("Kind").select_option("closing")
+    round_box = parts.nth(1).get_by_label(label)
+    expect(round_box).to_be_visible()
+    round_box.check()
+    parts.nth(1).get_by_label("Kind").select_option("round")  # changed back: no invitation
+    expect(round_box).to_be_hidden()
+    editor.get_by_role("button", name="Save format").click()
+    expect(editor).to_be_hidden()
+    with organiser(demo) as api:
+        saved = api.get(f"/api/groups/{gid}/formats").json()[0]["segments"]
+    assert [s["invite_commitment"] for s in saved] == [False, False, False, False, True]

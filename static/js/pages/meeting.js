@@ -10,6 +10,7 @@ import { followRole, matchRole } from "../chair.js";
 import { getLang, t } from "../i18n.js";
 import { pseudonymProblem, suggestPseudonym } from "../names.js";
 import { Polls } from "../polls.js";
+import { Commitments } from "../commitments.js";
 import { deviceFor } from "../device.js";
 import { RoomClient } from "../room-client.js";
 import { errorText, resourceItems, RoomView } from "../room-view.js";
@@ -31,6 +32,7 @@ let device = null; // this browser's value for this meeting's group (device.js)
 let client = null;
 const view = new RoomView($("#room-view"));
 const polls = new Polls($("#room-view"), view);
+const commitments = new Commitments($("#room-view"), view); // kept in this browser, never sent
 let suggestion = "";
 let opensTimer = null;
 let busy = false;
@@ -271,6 +273,7 @@ function start(hello, session) {
   client.addEventListener("fresh", () => view.conversation.forgetOwnReactions());
   client.addEventListener("welcome", (e) => onWelcome(e.detail));
   client.addEventListener("welcome", (e) => polls.onWelcome(e.detail));
+  client.addEventListener("welcome", (e) => commitments.onWelcome(e.detail));
   client.addEventListener("waiting", (e) => {
     setBusy(false);
     // The name in its own direction (an Arabic name in an English sentence, or the reverse).
@@ -283,6 +286,7 @@ function start(hello, session) {
   client.addEventListener("event", (e) => {
     if (e.detail.type === "meeting_ended") ended();
     polls.onEvent(e.detail);
+    commitments.onEvent(e.detail);
     if (e.detail.type === "whisper" && !$("#waiting-view").hidden) waitingWhisper(e.detail);
     followRole(view, $("#room-view"), e.detail);
   });

@@ -52,12 +52,12 @@ async def test_create_list_change_and_delete_a_format(organiser: httpx.AsyncClie
     assert made["total_minutes"] == 55
     assert made["segments"] == [
         {"title": "Welcome", "kind": "reading", "minutes": 5, "reading": "Hello,\nall.",
-         "settings": {}},
+         "settings": {}, "invite_commitment": False},
         {"title": "Check-in", "kind": "round", "minutes": 20, "reading": None,
-         "settings": {"crosstalk": False, "share_seconds": 120}},
+         "settings": {"crosstalk": False, "share_seconds": 120}, "invite_commitment": False},
         {"title": "Shares", "kind": "shares", "minutes": 30, "reading": None,
          "settings": {"queue_open": True, "queue_policy": "fewest_shares_first",
-                      "slow_mode_seconds": 10}},
+                      "slow_mode_seconds": 10}, "invite_commitment": False},
     ]  # fmt: skip
     url = f"{base}/{made['id']}"
     assert (await organiser.get(url)).json() == made
@@ -193,6 +193,8 @@ async def test_every_rule_of_a_format_is_a_clear_400(organiser: httpx.AsyncClien
         (seg(settings={"slow_mode_seconds": 301}), "segments[0].settings.slow_mode_seconds"),
         (seg(settings={"queue_policy": "loudest"}), "segments[0].settings.queue_policy"),
         (seg(settings=[]), "segments[0].settings"),
+        (seg(invite_commitment="yes"), "segments[0].invite_commitment"),
+        (seg(invite_commitment=True), "segments[0].invite_commitment"),  # a round
         ({**seg(), "colour": "red"}, "colour"),
     ]:
         r = await organiser.post(base, json=body)
@@ -209,6 +211,20 @@ async def test_every_rule_of_a_format_is_a_clear_400(organiser: httpx.AsyncClien
     r = await organiser.patch(f"{base}/{ok['id']}", json={"template": "check-in"})
     assert r.status_code == 400 and "template" in r.json()["error"]["fields"]
     assert (await organiser.get(f"{base}/{ok['id']}")).json() == ok
+
+
+async def test_a_closing_segment_may_invite_commitments(organiser: httpx.AsyncClient) -> None:
+    """The invitation is the organiser's choice, off unless set; both templates close with it."""
+    gid = await new_group(organiser)
+    closing = {"title": "Closing", "kind": "closing", "minutes": 5}
+    made = await new_format(
+        organiser, gid, segments=[SEGMENT, closing, {**closing, "invite_commitment": True}]
+    )
+    assert [s["invite_commitment"] for s in made["segments"]] == [False, False, True]
+    templates = (await organiser.get(f"/api/groups/{gid}/formats/templates")).json()
+    for template in templates:
+        invited = [s["kind"] for s in template["segments"] if s["invite_commitment"]]
+        assert invited == ["closing"], template["key"]
 
 
 async def test_a_group_holds_at_most_twenty_formats(organiser: httpx.AsyncClient) -> None:
@@ -273,7 +289,9 @@ async def test_a_groups_default_and_a_meetings_pick(
             assert meeting is not None
             found = await meeting_format(session, meeting)
             if found is not None:
-                assert segments_of(found) == [{**SEGMENT, "reading": None, "settings": {}}]
+                assert segments_of(found) == [
+                    {**SEGMENT, "reading": None, "settings": {}, "invite_commitment": False}
+                ]
             return None if found is None else found.id
 
     assert await followed(plain["id"]) == default["id"]

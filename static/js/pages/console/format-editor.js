@@ -51,6 +51,10 @@ function segmentItem(segment) {
       ),
       field(`${id}-reading`, "format.reading",
         h("textarea", { id: `${id}-reading`, name: "reading", rows: 3, maxlength: 4000, dir: "auto" }), true),
+      // Only a closing part may invite commitments: the box shows for those alone.
+      h("div", { class: "check commitment-check" },
+        h("input", { id: `${id}-commit`, name: "invite_commitment", type: "checkbox", checked: Boolean(segment.invite_commitment) }),
+        h("label", { for: `${id}-commit`, text: t("commitment.editor_label"), "data-i18n": "commitment.editor_label" })),
       h("div", { class: "field-row" },
         field(`${id}-crosstalk`, "format.crosstalk",
           select(`${id}-crosstalk`, "crosstalk", [unset, ["on", "format.allowed"], ["off", "format.not_allowed"]], triState(s.crosstalk))),
@@ -71,7 +75,12 @@ function segmentItem(segment) {
     ),
   );
   item.querySelector("textarea").value = segment.reading || "";
+  showCommitmentBox(item);
   return item;
+}
+
+function showCommitmentBox(item) {
+  show(item.querySelector(".commitment-check"), item.querySelector("[name=kind]").value === "closing");
 }
 
 /** Numbers the parts, names their buttons after them and ties each control to its API field;
@@ -92,7 +101,7 @@ export function renumber() {
     item.querySelector("[data-action=down]").disabled = i === items.length - 1;
     item.querySelector("[data-action=remove]").disabled = items.length === 1;
     for (const control of item.querySelectorAll("[name]")) {
-      const settings = !["title", "kind", "minutes", "reading"].includes(control.name);
+      const settings = !["title", "kind", "minutes", "reading", "invite_commitment"].includes(control.name);
       control.dataset.field = `segments[${i}].${settings ? "settings." : ""}${control.name}`;
     }
   });
@@ -162,6 +171,7 @@ export function readForm() {
       if (value !== null) settings[n] = value;
     }
     if (Object.keys(settings).length) segment.settings = settings;
+    if (segment.kind === "closing" && item.querySelector("[name=invite_commitment]").checked) segment.invite_commitment = true;
     return segment;
   });
   const missing = [form.elements.name, ...list.querySelectorAll("[name=title], [name=minutes]")].filter(
@@ -187,5 +197,6 @@ export function wireEditor() {
   });
   list.addEventListener("change", (event) => {
     if (event.target.name === "title") renumber();
+    if (event.target.name === "kind") showCommitmentBox(event.target.closest("li.segment"));
   });
 }
