@@ -4,7 +4,7 @@
 // itself: the planned minutes are a guide, and the line only counts whole minutes.
 
 import { $, h, show } from "./dom.js";
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, t, tIsolated } from "./i18n.js";
 
 const MINUTE = 60000;
 const TICK_MS = 15000;
@@ -55,16 +55,16 @@ export class AgendaLine {
     if (!agenda) return;
     const segments = agenda.segments || [];
     const current = agenda.current;
-    el.part.textContent = current
-      ? t("agenda.part", { n: formatNumber(current.index + 1), total: formatNumber(segments.length), title: current.title })
-      : t("agenda.not_started", { format: agenda.format || "" });
+    el.part.replaceChildren(...(current
+      ? tIsolated("agenda.part", { n: formatNumber(current.index + 1), total: formatNumber(segments.length), title: current.title }, "title")
+      : tIsolated("agenda.not_started", { format: agenda.format || "" }, "format")));
     const reading = current && current.reading; // a reading part, or any part with text to read
     show(el.reading, Boolean(reading));
     if (el.readingText.textContent !== (reading || "")) el.readingText.textContent = reading || "";
     const facilitator = view.isFacilitator();
     const upcoming = segments[current ? current.index + 1 : 0];
     show(el.next, Boolean(facilitator && upcoming));
-    if (upcoming) el.next.textContent = t(current ? "agenda.next" : "agenda.start", { title: upcoming.title });
+    if (upcoming) el.next.replaceChildren(...tIsolated(current ? "agenda.next" : "agenda.start", { title: upcoming.title }, "title"));
     const drawn = `${current ? current.index : -1}:${facilitator}:${document.documentElement.lang}`;
     if (this.drawn !== drawn) {
       this.drawn = drawn;

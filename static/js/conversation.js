@@ -37,7 +37,17 @@ export class Conversation {
     this.mine = null; // Set of "message_id emoji": your own reactions
     this.current = null; // the message entry holding the list's Tab stop
     this.bindKeys();
+    this.keepNewestInView();
     document.addEventListener("langchange", () => this.retranslate());
+  }
+
+  /** A card opening above the conversation shrinks it; whoever was reading the newest
+   * lines still sees them, and whoever had scrolled back stays where they were. */
+  keepNewestInView() {
+    const log = this.log;
+    this.stuck = true;
+    log.addEventListener("scroll", () => { this.stuck = this.nearBottom(); }, { passive: true });
+    new ResizeObserver(() => { if (this.stuck) log.scrollTop = log.scrollHeight; }).observe(log);
   }
 
   // Keyboard ----------------------------------------------------------------

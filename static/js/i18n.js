@@ -69,6 +69,15 @@ export function t(key, params) {
   return text;
 }
 
+/** The string as nodes, `params[isolated]` (a name someone typed, in any script) in
+ * its own <bdi>, so a Latin title in an Arabic sentence keeps its punctuation in place. */
+export function tIsolated(key, params, isolated) {
+  const [before, after = ""] = t(key, { ...params, [isolated]: "\u0000" }).split("\u0000");
+  const bdi = document.createElement("bdi");
+  bdi.textContent = String(params[isolated]);
+  return [before, bdi, after];
+}
+
 /** An English/Arabic ordinal: 1st, 2nd... / الأول، الثاني... (falls back to the number). */
 export function ordinal(n) {
   if (lang === "ar") {

@@ -32,6 +32,11 @@ def test_the_demo_meeting_runs_through_the_check_in_format(
     next_part = host.locator("#agenda-next")
     expect(next_part).to_have_text("Start: Welcome and ground rules")
     shot(host, "demo-agenda-not-started", main=True)
+    # In Arabic the Latin name of the format keeps its colon on the right side of it.
+    ash.locator("#lang").select_option("ar")
+    expect(ash.locator("#agenda-title")).to_have_text("Peer-support check-in: لم يبدأ بعد")
+    expect(ash.locator("#agenda-title bdi")).to_have_text("Peer-support check-in")
+    ash.locator("#lang").select_option("en")
 
     next_part.click()
     expect(title).to_have_text("1 of 5: Welcome and ground rules")
