@@ -34,6 +34,15 @@ export function readCommitment(groupId) {
   }
 }
 
+/** Removes what this browser keeps for the group (nothing to do where nothing could be kept). */
+export function forgetCommitment(groupId) {
+  try {
+    window.localStorage.removeItem(KEY + groupId);
+  } catch {
+    // Nothing could be kept, so nothing is left to clear.
+  }
+}
+
 export class Commitments {
   constructor(root, view) {
     this.view = view;
@@ -185,11 +194,7 @@ export class Commitments {
   }
 
   clear() {
-    try {
-      window.localStorage.removeItem(KEY + this.groupId);
-    } catch {
-      // Nothing could be kept, so nothing is left to clear.
-    }
+    forgetCommitment(this.groupId);
     const area = this.card.querySelector("textarea");
     if (area) area.value = "";
     this.leaveCard();

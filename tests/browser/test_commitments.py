@@ -209,3 +209,39 @@ def test_the_arabic_card_reads_right_to_left(demo: Demo, people: People, shot: S
         == "rtl"
     )
     shot(nasim, "commitment-recall-arabic", full_page=False)
+
+
+def test_the_groups_page_shows_the_kept_commitment_and_clears_it(
+    demo: Demo, people: People, shot: Shot
+) -> None:
+    """Clearing needs no meeting: the group's page, in that browser only, shows what is
+    kept, and Clear removes it from the browser."""
+    gid, (first,), _ = _grouped_meetings(demo, 1)
+    host = people.page(**LAPTOP)
+    sign_in(host, demo.url, *demo.organiser)
+    join(host, f"{demo.url}/m/{first}", "Host Rowan", facilitator=True)
+    ash = people.page(**PHONE)
+    join(ash, f"{demo.url}/m/{first}", "Ash Tree")
+    host.locator("#agenda-next").click()
+    host.locator("#agenda-next").click()
+    card = ash.locator(CARD)
+    card.get_by_label("What will you do before the next meeting?").fill("Sleep before midnight")
+    card.get_by_role("button", name="Save in this browser").click()
+    expect(ash.locator("#commitment-status")).to_contain_text("Saved in this browser")
+
+    ash.goto(f"{demo.url}/g/{gid}")
+    kept = ash.locator("#group-commitment")
+    expect(kept).to_contain_text("Last time you wrote: “Sleep before midnight”.")
+    expect(kept).to_contain_text("Only this browser keeps it")
+    shot(ash, "commitment-group-page-phone", main=True)
+    kept.get_by_role("button", name="Clear").click()
+    expect(kept).to_be_hidden()
+    expect(ash.locator("#group-commitment-status")).to_have_text("Cleared. Nothing is kept.")
+    assert _stored(ash, gid) is None
+    ash.reload()
+    expect(ash.locator("#group-name")).to_be_visible()
+    expect(ash.locator("#group-commitment")).to_be_hidden()
+    other = people.page(**PHONE)  # another browser never had it
+    other.goto(f"{demo.url}/g/{gid}")
+    expect(other.locator("#group-name")).to_be_visible()
+    expect(other.locator("#group-commitment")).to_be_hidden()

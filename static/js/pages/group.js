@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { $, h, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { isInviteOnly, languageName, meetingItem, meetingsOf } from "../listing.js";
+import { renderKeptCommitment } from "../kept-commitment.js";
 import { initPage, pathId, takeInvite } from "../shell.js";
 import { viewerZone } from "../time.js";
 
@@ -57,6 +58,7 @@ function render() {
   $("#group-calendar").replaceChildren(
     calendar ? h("a", { href: calendar, text: t("catalogue.calendar") }) : "",
   );
+  renderKeptCommitment(groupId);
   document.title = `${group.name} · Hearth`;
 }
 

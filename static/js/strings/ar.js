@@ -593,5 +593,6 @@ export default {
   "commitment.last_time": "كتبتَ في المرة الماضية: «{text}».",
   "commitment.how": "كيف جرى الأمر؟",
   "commitment.keep": "أبقِه",
+  "commitment.kept_here": "هذا المتصفح وحده يحتفظ به؛ لم يصل إلى Hearth قط.",
   "commitment.editor_label": "ادعُ كل مشارك إلى كتابة التزام خاص لهذا الأسبوع (يُحفظ في متصفحه وحده)",
 };

@@ -594,5 +594,6 @@ export default {
   "commitment.last_time": "Last time you wrote: “{text}”.",
   "commitment.how": "How did it go?",
   "commitment.keep": "Keep it",
+  "commitment.kept_here": "Only this browser keeps it; Hearth never had it.",
   "commitment.editor_label": "Invite each attendee to write a private commitment for the week (kept only in their browser)",
 };
