@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rooms import config as room_config
 from rooms import protocol as p
 from rooms import reducer
 from rooms.state import Room
@@ -27,7 +28,7 @@ def main(people: int = 30, rounds: int = 2000, guard: bool = False) -> None:
     """With `guard`, the group's message guard is on: a 200-entry word list to mask and
     links refused for attendees, over messages of a dozen words."""
     room = Room.empty("bench")
-    config = p.RoomConfig(
+    config = room_config.RoomConfig(
         meeting_id="bench", title="t", group_name="g", language="en", starts_at_ms=0,
         ends_at_ms=10**13, capacity=500, lobby=False, late_joiners_see_history=False,
         share_seconds=180, crosstalk=True, **(GUARD if guard else {}),  # type: ignore[arg-type]

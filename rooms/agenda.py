@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rooms import config
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import Ctx, Refused, config_of
@@ -46,7 +47,7 @@ def goto_segment(ctx: Ctx, command: p.GotoSegment) -> p.Ok:
     return p.Ok()
 
 
-def _agenda(room: Room) -> list[p.Segment]:
+def _agenda(room: Room) -> list[config.Segment]:
     agenda = config_of(room).agenda
     if not agenda:
         raise Refused("not_allowed", "This meeting has no format to follow.")

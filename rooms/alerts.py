@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Literal
 
 from rooms import protocol as p
+from rooms.config import RoomLimits
 from rooms.entry import Ctx, Refused, limited
-from rooms.protocol import RoomLimits
 from rooms.state import (
     FACILITATORS,
     MAX_ALERTS,

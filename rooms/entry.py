@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rooms import config
 from rooms import protocol as p
 from rooms.state import ALL, Audience, Event, Message, Participant, Room
 
@@ -95,7 +96,7 @@ def limited(refusal: str | None) -> None:
         raise Refused("rate_limited", refusal)
 
 
-def config_of(room: Room) -> p.RoomConfig:
+def config_of(room: Room) -> config.RoomConfig:
     assert room.config is not None
     return room.config
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rooms import identifying, names
+from rooms import config, identifying, names
 from rooms import protocol as p
 from rooms.entry import Ctx, Refused, config_of, message_of
 from rooms.state import MAX_MESSAGES, Message, Participant
@@ -103,7 +103,7 @@ def mask(text: str, entries: tuple[str, ...]) -> tuple[str, int]:
     return "".join(out), count
 
 
-def refuses_link(config: p.RoomConfig, person: Participant, text: str) -> bool:
+def refuses_link(config: config.RoomConfig, person: Participant, text: str) -> bool:
     return (
         config.links_from_facilitators_only
         and person.role != "facilitator"

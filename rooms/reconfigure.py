@@ -14,7 +14,7 @@ capacity goes down.
 
 from __future__ import annotations
 
-from rooms import agenda, views
+from rooms import agenda, config, views
 from rooms import protocol as p
 from rooms.entry import Ctx, config_of
 from rooms.state import Room
@@ -38,14 +38,14 @@ def reconfigure(ctx: Ctx, command: p.Reconfigure) -> p.Ok:
     if any(getattr(old, n) != getattr(new, n) for n in MEETING_FIELDS):
         ctx.emit("meeting_changed", {"meeting": views.meeting_view(room)})
     if old.resources != new.resources:
-        ctx.emit("resources_changed", {"resources": p.resource_dicts(new.resources)})
+        ctx.emit("resources_changed", {"resources": config.resource_dicts(new.resources)})
     if (old.agenda, old.format_name) != (new.agenda, new.format_name):
         _follow_agenda(room, new.agenda)
         ctx.emit("agenda_changed", {"agenda": agenda.agenda_view(room)})
     return p.Ok()
 
 
-def _follow_agenda(room: Room, new: list[p.Segment]) -> None:
+def _follow_agenda(room: Room, new: list[config.Segment]) -> None:
     """Keeps the room on its part where the new format still has one by that number."""
     if room.agenda_index >= len(new):
         room.agenda_index = len(new) - 1

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import agenda, alerts, chair, messages, moderation, names, polls, reconfigure, whispers
+from rooms import (
+    agenda,
+    alerts,
+    chair,
+    messages,
+    moderation,
+    names,
+    polls,
+    reconfigure,
+    whispers,
+)
+from rooms import config as room_config
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -121,7 +132,9 @@ def _system(ctx: Ctx, command: p.Command) -> p.Ok:
         config = config_of(ctx.room)
         if command.resources != config.resources:
             ctx.room.config = msgspec.structs.replace(config, resources=command.resources)
-            ctx.emit("resources_changed", {"resources": p.resource_dicts(command.resources)})
+            ctx.emit(
+                "resources_changed", {"resources": room_config.resource_dicts(command.resources)}
+            )
         return p.Ok()
     if isinstance(command, p.Reconfigure):
         return reconfigure.reconfigure(ctx, command)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rooms.protocol import EventType, RoomConfig, iso
+from rooms.config import RoomConfig
+from rooms.protocol import EventType, iso
 
 Role = Literal["attendee", "facilitator"]
 Status = Literal["in", "waiting", "gone"]

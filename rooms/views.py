@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rooms.protocol import iso, resource_dicts
+from rooms.config import resource_dicts
+from rooms.protocol import iso
 from rooms.state import Event, Room
 
 

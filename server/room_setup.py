@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from rooms import protocol
+from rooms import config, protocol
 from server.clock import now_ms
 from server.config import Settings
 from server.db.formats import segments_of
@@ -20,9 +20,9 @@ def log_ttl_seconds(ends_at_ms: int, retention_seconds: int) -> int:
     return max(60, left + retention_seconds)
 
 
-def room_limits(settings: Settings) -> protocol.RoomLimits:
+def room_limits(settings: Settings) -> config.RoomLimits:
     """The room's alert limits (rooms/alerts.py), from the settings."""
-    return protocol.RoomLimits(
+    return config.RoomLimits(
         help_interval_seconds=settings.help_interval_seconds,
         reports_per_minute=settings.reports_per_minute,
         hand_raises_per_minute=settings.hand_raises_per_minute,
@@ -30,11 +30,11 @@ def room_limits(settings: Settings) -> protocol.RoomLimits:
     )
 
 
-def room_agenda(plan: Format | None) -> list[protocol.Segment]:
+def room_agenda(plan: Format | None) -> list[config.Segment]:
     """A format's parts as the room core runs them (none: the meeting has no format)."""
     if plan is None:
         return []
-    return msgspec.convert(segments_of(plan), list[protocol.Segment])
+    return msgspec.convert(segments_of(plan), list[config.Segment])
 
 
 def room_config(
@@ -43,10 +43,10 @@ def room_config(
     group: Group,
     resources: list[Resource],
     plan: Format | None,
-) -> protocol.RoomConfig:
+) -> config.RoomConfig:
     """What a room runs on, from its meeting and group as they are now: when the room
     opens, and again whenever an organiser edits either while it is open."""
-    return protocol.RoomConfig(
+    return config.RoomConfig(
         meeting_id=meeting.id,
         title=meeting.title or group.name,
         group_name=group.name,
@@ -74,7 +74,7 @@ def room_config(
 class RoomSetup:
     """The room's config (as of opening time), and what the server keeps beside it."""
 
-    config: protocol.RoomConfig
+    config: config.RoomConfig
     group_id: str
     retention_seconds: int
 

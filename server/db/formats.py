@@ -23,7 +23,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.protocol import QueuePolicy
+from rooms.config import QueuePolicy
 from server.db.models import Format, Group, Meeting
 
 Kind = Literal["reading", "round", "shares", "discussion", "break", "closing"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.protocol import ResourceInfo
+from rooms.config import ResourceInfo
 from server.db.models import Resource
 
 

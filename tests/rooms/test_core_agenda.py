@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rooms import agenda
 from rooms import protocol as p
-from rooms.protocol import Segment, SegmentSettings
+from rooms.config import Segment, SegmentSettings
 from tests.rooms.test_core_support import START_MS, Meeting
 
 FORMAT = [

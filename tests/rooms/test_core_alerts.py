@@ -7,6 +7,7 @@ facilitators, each report carrying the whole message again.
 
 from __future__ import annotations
 
+from rooms import config
 from rooms import protocol as p
 from tests.rooms.test_core_support import Meeting
 
@@ -64,7 +65,7 @@ def test_reports_of_one_message_are_one_alert_with_a_count() -> None:
 
 
 def test_the_room_caps_what_reaches_the_facilitators_each_minute() -> None:
-    meeting = Meeting.open(limits=p.RoomLimits(room_alerts_per_minute=4))
+    meeting = Meeting.open(limits=config.RoomLimits(room_alerts_per_minute=4))
     host = meeting.facilitator()
     people = _people(meeting, 8)
     mid = meeting.say(host, "reported a lot")

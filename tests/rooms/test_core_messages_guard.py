@@ -9,6 +9,7 @@ import string
 import msgspec
 import pytest
 
+from rooms import config as room_config
 from rooms import messages, views
 from rooms import protocol as p
 from rooms.reducer import Forget
@@ -192,7 +193,7 @@ def test_the_room_config_decodes_without_the_guard_fields() -> None:
             {k: v for k, v in msgspec.structs.asdict(Meeting.open().room.config).items()  # type: ignore[arg-type]
              if k not in {"links_from_facilitators_only", "masked_words"}}
         ),
-        type=p.RoomConfig,
+        type=room_config.RoomConfig,
     )  # fmt: skip
     assert config.masked_words == () and config.links_from_facilitators_only is False
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import msgspec
 
+from rooms import config as room_config
 from rooms import protocol as p
 from rooms import reducer
-from rooms.protocol import Segment
+from rooms.config import Segment
 from tests.rooms.test_core_support import HOUR_MS, START_MS, Meeting, config
 
 
@@ -92,7 +93,7 @@ def test_a_format_edited_mid_meeting_keeps_the_room_on_its_part() -> None:
 def test_new_resources_and_title_reach_the_room() -> None:
     meeting = Meeting.open()
     meeting.facilitator()
-    line = p.ResourceInfo(title="Crisis line", url="tel:999", kind="crisis")
+    line = room_config.ResourceInfo(title="Crisis line", url="tel:999", kind="crisis")
     assert _edit(meeting, resources=[line], title="Renamed") == [
         "meeting_changed",
         "resources_changed",

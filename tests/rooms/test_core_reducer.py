@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rooms import config as room_config
 from rooms import protocol as p
 from rooms import reducer, views
 from rooms.state import ALL, Room
@@ -1049,8 +1050,10 @@ def test_two_rooms_fed_the_same_entries_say_exactly_the_same_bytes() -> None:
 
 def test_resources_pinned_during_the_meeting_reach_everyone_and_late_joiners() -> None:
     meeting, _, (ann, _, _) = group()
-    crisis = p.ResourceInfo(title="Crisis line", url="tel:116123", kind="crisis")
-    article = p.ResourceInfo(title="Grounding", url="https://example.org/g", kind="article")
+    crisis = room_config.ResourceInfo(title="Crisis line", url="tel:116123", kind="crisis")
+    article = room_config.ResourceInfo(
+        title="Grounding", url="https://example.org/g", kind="article"
+    )
     meeting.ok(None, p.SetResources(resources=[crisis, article]))
     changed = meeting.last("resources_changed")
     assert changed.audience == ALL

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rooms import config as room_config
 from rooms import protocol as p
 from rooms import reducer, views
 from rooms.state import Event, Room
@@ -18,7 +19,7 @@ START_MS = 1_700_000_000_000
 HOUR_MS = 3_600_000
 
 
-def config(**overrides: Any) -> p.RoomConfig:
+def config(**overrides: Any) -> room_config.RoomConfig:
     values: dict[str, Any] = {
         "meeting_id": "m1",
         "title": "Tuesday evening circle",
@@ -34,7 +35,7 @@ def config(**overrides: Any) -> p.RoomConfig:
         "grace_seconds": 60,
     }
     values.update(overrides)
-    return p.RoomConfig(**values)
+    return room_config.RoomConfig(**values)
 
 
 @dataclass

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from sqlalchemy import delete
 
-from rooms.protocol import SegmentSettings as RoomSegmentSettings
+from rooms.config import SegmentSettings as RoomSegmentSettings
 from rooms.protocol import SettingsChange
 from server.api.errors import ApiError
 from server.api.formats import _commit, commit_with_format
