@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import msgspec
 
-from rooms import agenda, alerts, chair, messages, moderation, names, polls, reconfigure, whispers
+from rooms import (
+    agenda,
+    alerts,
+    chair,
+    messages,
+    moderation,
+    names,
+    polls,
+    reconfigure,
+    tally,
+    whispers,
+)
 from rooms import floor as floor_rules
 from rooms import protocol as p
 from rooms.entry import (
@@ -188,6 +199,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
+        tally.let_in(room, person, from_lobby=False)
         chair.review(ctx, person)
     return p.Ok(participant_id=person.id, waiting=waiting)
 
