@@ -74,4 +74,4 @@ async def group_stats(
         query = query.where(MeetingStats.starts_at < end)
     order = (MeetingStats.starts_at.desc(), MeetingStats.meeting_id.desc())
     result = await session.execute(query.order_by(*order).limit(limit))
-    return [(row, title) for row, title in result.tuples()]
+    return [(row, title) for row, title in result]
