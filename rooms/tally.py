@@ -41,11 +41,17 @@ class MeetingTally:
 
 def let_in(room: Room, person: Participant, from_lobby: bool) -> None:
     """Counts someone now in the room: once per participant (a resume is the same one),
-    once per browser when it says which it is, and the most in at once."""
+    once per browser that leaves and comes back (two tabs in at once are two, so that
+    the most in at once never exceeds those who attended), and the most in at once."""
     if from_lobby:
         room.counter_let_in += 1
     device = person.device_hash
-    if device is None or device not in room.attended_devices:
+    back = (
+        device is not None
+        and device in room.attended_devices
+        and not any(x.device_hash == device and x.id != person.id for x in room.present())
+    )
+    if not back:
         room.counter_attended += 1
         if device is not None and len(room.attended_devices) < MAX_ATTENDED_DEVICES:
             room.attended_devices.add(device)

@@ -56,6 +56,17 @@ def test_a_browser_that_leaves_and_joins_again_counts_once() -> None:
     assert (result.attended, result.peak_present) == (3, 3)
 
 
+def test_two_tabs_of_one_browser_in_at_once_are_two() -> None:
+    """The most in at once never exceeds those who attended."""
+    meeting = Meeting.open()
+    first = meeting.join(pseudonym="Ann", device="device-a")
+    meeting.join(pseudonym="Ann 2", device="device-a")
+    meeting.ok(first, p.Leave())
+    meeting.join(pseudonym="Ann 3", device="device-a")
+    result = _tally(meeting)
+    assert (result.attended, result.peak_present) == (3, 2)
+
+
 def test_past_the_device_limit_a_returning_browser_counts_again() -> None:
     """The room stops remembering browsers rather than grow without end."""
     meeting = Meeting.open(capacity=2)
