@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rooms import alerts
+from rooms import alerts, tally
 from rooms import protocol as p
 from rooms.entry import Ctx, Refused, message_of, present, waiting_person
 from rooms.floor import drop_hand, next_in_round, release
@@ -78,6 +78,7 @@ def admit(ctx: Ctx, command: p.Admit) -> p.Ok:
     ctx.greet(target.id)
     ctx.emit("joined", {"participant": target.public()})
     target.admitted_seq = ctx.room.event_seq
+    tally.let_in(ctx.room, target, from_lobby=True)
     alerts.resolve_knock(ctx, target.id)
     return p.Ok()
 
@@ -146,5 +147,6 @@ def end(ctx: Ctx, by: str | None) -> None:
         release(ctx, "revoked")
     room.round = None
     room.ended = True
+    room.ended_at_ms = ctx.at
     ctx.emit("meeting_ended", {"by": by})
     ctx.close(None, p.CloseCode.NORMAL, "meeting ended")

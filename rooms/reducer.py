@@ -18,6 +18,7 @@ from rooms import (
     names,
     polls,
     reconfigure,
+    tally,
     whispers,
 )
 from rooms import config as room_config
@@ -201,6 +202,7 @@ def _join(ctx: Ctx, command: p.Join) -> p.Ok:
     else:
         ctx.emit("joined", {"participant": person.public()})
         person.admitted_seq = room.event_seq
+        tally.let_in(room, person, from_lobby=False)
         chair.review(ctx, person)
     return p.Ok(participant_id=person.id, waiting=waiting)
 

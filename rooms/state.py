@@ -260,6 +260,7 @@ class Room:
     segments_run: list[tuple[int, int]] = field(default_factory=list)
     poll: Poll | None = None  # at most one open at a time
     ended: bool = False
+    ended_at_ms: int | None = None  # the log time of the end, what the tally runs to
     event_seq: int = 0
     counter_participants: int = 0
     counter_messages: int = 0
@@ -267,6 +268,12 @@ class Room:
     counter_hands: int = 0
     counter_alerts: int = 0
     counter_polls: int = 0
+    # What the organisers' figures count (rooms/tally.py): the most in at once, those
+    # let in (each browser once), those admitted from the lobby.
+    peak_present: int = 0
+    counter_attended: int = 0
+    counter_let_in: int = 0
+    attended_devices: set[str] = field(default_factory=set)
 
     @classmethod
     def empty(cls, meeting_id: str) -> Room:

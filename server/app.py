@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -27,6 +28,7 @@ from server.api import (
     keep_outs,
     meetings,
     resources,
+    stats,
 )
 from server.api.errors import ApiError, error_body
 from server.api.handlers import (
@@ -41,6 +43,7 @@ from server.context import AppContext, ctx
 from server.db.availability import UNAVAILABLE_TYPES
 from server.db.engine import create_engine, sessionmaker
 from server.db.migrate import upgrade
+from server.db.stats import record_meeting_stats
 from server.hub import Hub
 from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
@@ -91,6 +94,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *resources.routes,
         *formats.routes,
         *meetings.routes,
+        *stats.routes,
         *audit.routes,
         *catalogue.routes,
         *ws.routes,
@@ -116,7 +120,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await upgrade(context.engine)
         context.db = sessionmaker(context.engine)
         context.signer = Signer(settings.resolved_secret_key())
-        context.hub = await Hub.start(settings)
+        sink = functools.partial(record_meeting_stats, context.db)
+        context.hub = await Hub.start(settings, stats=sink)
         try:
             yield
         finally:

@@ -15,11 +15,12 @@ import contextlib
 import itertools
 import logging
 import secrets
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from rooms import protocol
+from rooms.tally import MeetingTally
 from server import frames
 from server.clock import now_ms
 from server.config import Settings
@@ -36,6 +37,10 @@ APPEND_TIMEOUT = 5.0
 OUTCOME_TIMEOUT = 10.0
 HEARTBEAT_SECONDS = 3.0
 HEARTBEAT_TTL = 10
+
+# Where an ended room's figures go (the app stores them: server/db/stats.py), given the
+# meeting's group id: called once per room per worker, so it must not mind a repeat.
+StatsSink = Callable[[str, MeetingTally], Coroutine[Any, Any, None]]
 
 
 @dataclass(slots=True)
@@ -54,9 +59,12 @@ class _Pending:
 
 
 class Hub:
-    def __init__(self, settings: Settings, room_log: RoomLog) -> None:
+    def __init__(
+        self, settings: Settings, room_log: RoomLog, stats: StatsSink | None = None
+    ) -> None:
         self.settings = settings
         self.log = room_log
+        self.stats = stats
         self.worker_id = secrets.token_hex(4)
         self.replicas: dict[str, Replica] = {}
         self._opening: dict[str, asyncio.Task[Replica]] = {}
@@ -69,8 +77,10 @@ class Hub:
         self.stalls = StallWatch()
 
     @classmethod
-    async def start(cls, settings: Settings, room_log: RoomLog | None = None) -> Hub:
-        hub = cls(settings, room_log or create_room_log(settings))
+    async def start(
+        cls, settings: Settings, room_log: RoomLog | None = None, stats: StatsSink | None = None
+    ) -> Hub:
+        hub = cls(settings, room_log or create_room_log(settings), stats)
         hub.log.on_reconnect(hub.resync_all)
         await hub.log.start(hub._deliver)
         hub.spawn(hub._heartbeat(), "heartbeat")
@@ -352,6 +362,7 @@ class Hub:
     def _apply(self, replica: Replica, entry: LogEntry) -> None:
         if entry.seq != replica.applied_seq + 1:
             return
+        was_ended = replica.ended
         origin, outcome = replica.apply(entry)
         pending = self._pending.get(origin) if origin else None
         if pending is not None and not pending.future.done():
@@ -367,7 +378,21 @@ class Hub:
             for conn in swept:
                 self.spawn(self._reclaim(replica, conn), "reclaim")
         if replica.ended:
+            if not was_ended and self.stats is not None:
+                tally = replica.tally(now_ms())
+                self.spawn(self._record(replica.setup.group_id, tally), "stats")
             self.spawn(self._expire(replica.meeting_id), "expire")
+
+    async def _record(self, group_id: str, tally: MeetingTally) -> None:
+        """Hands an ended room's figures to the sink, off the hub's path; a failure
+        is logged by name only (the figures hold nothing worth a traceback)."""
+        assert self.stats is not None
+        try:
+            await self.stats(group_id, tally)
+        except Exception as exc:
+            log.warning(
+                "could not record the figures of %s: %s", tally.meeting_id, type(exc).__name__
+            )
 
     async def _reclaim(self, replica: Replica, conn: Connection) -> None:
         """Takes back a live connection another worker swept: same participant, same

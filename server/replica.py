@@ -18,6 +18,7 @@ import msgspec
 
 from rooms import messages, protocol, reducer, state, views
 from rooms.reducer import Closing, Effect, Forget, Greet
+from rooms.tally import MeetingTally, meeting_tally
 from server import frames
 from server.connection import Connection
 from server.log.base import LogEntry
@@ -68,6 +69,9 @@ class Replica:
         """Raises TimeoutError; a cancellation always propagates (see Hub._run_timers)."""
         async with asyncio.timeout(timeout):
             await self._opened.wait()
+
+    def tally(self, now_ms: int) -> MeetingTally:
+        return meeting_tally(self.room, now_ms)
 
     def next_deadline_ms(self) -> int | None:
         return reducer.next_deadline_ms(self.room)

@@ -251,3 +251,30 @@ class KeepOut(Base):
     group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     device_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class MeetingStats(Base):
+    """What a meeting leaves for its organisers (rooms/tally.py): counts and minutes.
+
+    No pseudonym, participant id, token, word or vote: who was there and what they said
+    or chose stays in the room, and goes with it. `segments` is the format's parts as
+    they ran, `[{"title": ..., "minutes": ...}]`, in order; titles are the organiser's.
+    One row per meeting, written once when its room ends, by whichever worker is first.
+    """
+
+    __tablename__ = "meeting_stats"
+    __table_args__ = (Index("ix_meeting_stats_group_starts", "group_id", "starts_at"),)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime] = mapped_column()
+    peak_present: Mapped[int] = mapped_column(Integer)
+    attended: Mapped[int] = mapped_column(Integer)
+    let_in: Mapped[int] = mapped_column(Integer)
+    shares: Mapped[int] = mapped_column(Integer)
+    polls: Mapped[int] = mapped_column(Integer)
+    format_name: Mapped[str | None] = mapped_column(String(80), default=None)
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -451,6 +451,14 @@ class RandomMeeting(RuleBasedStateMachine):
         assert gone <= set(self.room.departed)
 
     @invariant()
+    def the_figures_bound_who_is_here(self) -> None:
+        """The organisers' counts never fall behind the room: the most at once is at
+        least who is in now, and no more than everyone ever let in."""
+        room = self.room
+        assert len(room.present()) <= room.peak_present <= room.counter_attended
+        assert room.counter_let_in <= room.counter_attended <= room.counter_participants
+
+    @invariant()
     def nobody_has_a_negative_share_count(self) -> None:
         for person in self.room.participants.values():
             assert person.shares >= 0

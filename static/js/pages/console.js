@@ -12,10 +12,11 @@ import * as invites from "./console/invites.js";
 import * as keepOuts from "./console/keep-outs.js";
 import * as meetings from "./console/meetings.js";
 import * as resources from "./console/resources.js";
+import * as stats from "./console/stats.js";
 import { enc, say, state } from "./console/state.js";
 import { fillZones } from "./console/zones.js";
 
-const LISTS = [meetings, facilitators, invites, resources, formats, keepOuts];
+const LISTS = [meetings, facilitators, invites, resources, formats, keepOuts, stats];
 
 initPage();
 wireGroups();

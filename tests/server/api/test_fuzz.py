@@ -137,6 +137,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("DELETE", "/api/groups/{id}/formats/{fid}"),
     ("POST", "/api/groups/{id}/meetings"),
     ("GET", "/api/groups/{id}/meetings"),
+    ("GET", "/api/groups/{id}/stats"),
     ("GET", "/api/meetings/{id}"),
     ("PATCH", "/api/meetings/{id}"),
     ("DELETE", "/api/meetings/{id}"),

@@ -23,7 +23,7 @@ from server.app import create_app
 from server.config import Settings
 from server.db.engine import create_engine
 from server.db.migrate import alembic_config, current_revision, upgrade
-from server.db.models import AuditEntry, Base
+from server.db.models import AuditEntry, Base, MeetingStats
 
 # Revision 0005 adds these on SQLite as inline `REFERENCES ... ON DELETE SET NULL` (SQLite
 # adds a foreign key only with its column, and rebuilding groups would cascade), whose name
@@ -132,6 +132,23 @@ def _audit_rows(client: TestClient, meeting_id: str) -> list[AuditRow]:
     return client.portal.call(read)
 
 
+def _figures(client: TestClient, meeting_id: str) -> list[tuple[int, int, int, int]]:
+    async def read() -> list[tuple[int, int, int, int]]:
+        async with client.app.state.ctx.session() as session:  # type: ignore[attr-defined]
+            rows = await session.execute(
+                select(
+                    MeetingStats.peak_present,
+                    MeetingStats.attended,
+                    MeetingStats.shares,
+                    MeetingStats.polls,
+                ).where(MeetingStats.meeting_id == meeting_id)
+            )
+            return [(a, b, c, d) for a, b, c, d in rows]
+
+    assert client.portal is not None
+    return client.portal.call(read)
+
+
 def _reply(ws: WebSocketTestSession, type_: str, **match: object) -> dict[str, Any]:
     """The next frame of this type and fields, skipping others."""
     while True:
@@ -144,22 +161,26 @@ def _reply(ws: WebSocketTestSession, type_: str, **match: object) -> dict[str, A
 def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
     tmp_path: Path, database: str
 ) -> None:
-    """A meeting where people say, report, ask for help and are moderated: no row of any
-    table holds any of it, under any column name, nor does any file of the data dir; nor
-    any pseudonym (the audit names roles and ordinals).
+    """A meeting where people say, report, ask for help, whisper, vote in a poll and are
+    moderated: no row of any table holds any of it, under any column name, nor does any
+    file of the data dir; nor any pseudonym (the audit names roles and ordinals), nor the
+    poll's question or options, nor who chose what (the figures are counts only).
 
     A control string the API does store (the group's description) must be found by the
     same scans, so a scan that reads nothing fails too."""
     settings = Settings(
         data_dir=tmp_path / "data", database_url=database, secret_key=secrets.token_hex(8)
     )
-    said, reason, note = (f"{kind}{secrets.token_hex(8)}" for kind in ("said", "why", "help"))
+    said, reason, note, whispered, asked, option = (
+        f"{kind}{secrets.token_hex(8)}"
+        for kind in ("said", "why", "help", "whisper", "question", "option")
+    )
     control = f"control{secrets.token_hex(8)}"
     amber_name, heron_name = (
         name + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10))
         for name in ("Amber", "Heron")
     )
-    markers = [said, reason, note, amber_name, heron_name]
+    markers = [said, reason, note, whispered, asked, option, amber_name, heron_name]
     with TestClient(create_app(settings)) as client:
 
         async def add() -> None:
@@ -202,6 +223,18 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
             heron.send_json({"type": "help", "id": "h1", "note": f"help {note}"})
             assert _reply(host, "alert")["alert"]["note"] == f"reason {reason}"
             assert _reply(host, "alert")["alert"]["note"] == f"help {note}"
+            heron.send_json({"type": "whisper", "id": "w1", "text": f"psst {whispered}"})
+            assert _reply(heron, "ack", id="w1")
+            host.send_json(
+                {"type": "poll_start", "id": "p1", "question": f"ask {asked}",
+                 "options": [f"pick {option}", "other"]}
+            )  # fmt: skip
+            poll_id = _reply(amber, "poll")["poll_id"]
+            for voter, choice in ((amber, 0), (heron, 1)):
+                voter.send_json({"type": "vote", "id": "v1", "poll_id": poll_id, "option": choice})
+                assert _reply(voter, "ack", id="v1")
+            host.send_json({"type": "poll_close", "id": "p2", "poll_id": poll_id})
+            assert _reply(host, "ack", id="p2")
             for frame in (
                 {"type": "delete", "message_id": message["message_id"]},
                 {"type": "mute", "participant_id": amber_id},
@@ -224,10 +257,15 @@ def test_nothing_a_meeting_says_reaches_any_column_of_any_table(
             ],
             key=repr,
         )
+        # The meeting's figures are there too, and they are counts: the host, Amber and
+        # Heron in at once, one poll, no share.
+        while not (figures := _figures(client, meeting_id)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert figures == [(3, 3, 0, 1)]
 
     values = asyncio.run(_every_value(settings))
     tables = {table for table, _, _ in values}
-    assert {"groups", "meetings", "moderation_audit", "users"} <= tables
+    assert {"groups", "meetings", "meeting_stats", "moderation_audit", "users"} <= tables
     assert any(_holds(v, control) for _, _, v in values), "the row scan found no control"
     for marker in markers:
         found = [(t, c) for t, c, v in values if _holds(v, marker)]

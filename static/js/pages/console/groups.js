@@ -11,6 +11,7 @@ import * as invites from "./invites.js";
 import * as keepOuts from "./keep-outs.js";
 import * as meetings from "./meetings.js";
 import * as resources from "./resources.js";
+import * as stats from "./stats.js";
 import { enc, groupPath, say, state } from "./state.js";
 import { setZone } from "./zones.js";
 
@@ -169,6 +170,7 @@ export async function selectGroup(id, known) {
     resources.load(),
     keepOuts.load(),
     formats.load(),
+    stats.load(),
   ]);
   if (mine === state.selection) meetings.render(); // now with the formats to choose from
 }
