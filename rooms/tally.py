@@ -37,6 +37,10 @@ class MeetingTally:
     polls: int
     format_name: str | None
     segments: tuple[SegmentMinutes, ...]
+    # The room's event seq the figures are as of, and whether the room had ended: a
+    # room everyone left is tallied as it stands, and a later tally replaces it.
+    seq: int = 0
+    final: bool = True
 
 
 def let_in(room: Room, person: Participant, from_lobby: bool) -> None:
@@ -59,7 +63,8 @@ def let_in(room: Room, person: Participant, from_lobby: bool) -> None:
 
 
 def meeting_tally(room: Room, now_ms: int) -> MeetingTally:
-    """The figures as of the end (`now_ms` while the room still runs)."""
+    """The figures as of the end, or as of `now_ms` while the room may still run (its
+    last person left this worker; they may come back before the scheduled end)."""
     config = room.config
     assert config is not None, "a room is tallied after it opened"
     until = room.ended_at_ms if room.ended_at_ms is not None else now_ms
@@ -79,4 +84,6 @@ def meeting_tally(room: Room, now_ms: int) -> MeetingTally:
         polls=room.counter_polls,
         format_name=config.format_name,
         segments=segments,
+        seq=room.event_seq,
+        final=room.ended_at_ms is not None,
     )

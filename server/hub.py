@@ -71,6 +71,7 @@ class Hub:
         self._pending: dict[str, _Pending] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
         self._releases: dict[str, asyncio.Task[None]] = {}
+        self._records: set[asyncio.Task[None]] = set()
         self._counter = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -95,6 +96,12 @@ class Hub:
                 conn.close(protocol.CloseCode.RESTARTING, "server restarting")
                 with contextlib.suppress(Exception):
                     await conn.finish()
+        for replica in list(self.replicas.values()):
+            if not replica.ended and replica.room.config is not None:
+                self._offer_tally(replica)
+        if self._records:
+            # Figures are written before the rest is cut off: a restart is not an end.
+            await asyncio.wait(list(self._records), timeout=5)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -284,6 +291,9 @@ class Hub:
         async def later() -> None:
             await asyncio.sleep(self.settings.resume_grace_seconds + 5)
             if not replica.connections and self.replicas.get(meeting_id) is replica:
+                if not replica.ended and replica.room.config is not None:
+                    # Nobody may be left anywhere to see the end: keep the figures so far.
+                    self._offer_tally(replica)
                 self._releases.pop(meeting_id, None)
                 timers = self._timers.pop(meeting_id, None)
                 if timers is not None:
@@ -378,10 +388,16 @@ class Hub:
             for conn in swept:
                 self.spawn(self._reclaim(replica, conn), "reclaim")
         if replica.ended:
-            if not was_ended and self.stats is not None:
-                tally = replica.tally(now_ms())
-                self.spawn(self._record(replica.setup.group_id, tally), "stats")
+            if not was_ended:
+                self._offer_tally(replica)
             self.spawn(self._expire(replica.meeting_id), "expire")
+
+    def _offer_tally(self, replica: Replica) -> None:
+        if self.stats is not None:
+            tally = replica.tally(now_ms())
+            task = self.spawn(self._record(replica.setup.group_id, tally), "stats")
+            self._records.add(task)
+            task.add_done_callback(self._records.discard)
 
     async def _record(self, group_id: str, tally: MeetingTally) -> None:
         """Hands an ended room's figures to the sink, off the hub's path; a failure

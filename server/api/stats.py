@@ -48,6 +48,7 @@ def stats_out(row: MeetingStats, title: str) -> dict[str, Any]:
         "polls": row.polls,
         "format": row.format_name,
         "segments": row.segments,
+        "final": row.final,
     }
 
 

@@ -259,7 +259,9 @@ class MeetingStats(Base):
     No pseudonym, participant id, token, word or vote: who was there and what they said
     or chose stays in the room, and goes with it. `segments` is the format's parts as
     they ran, `[{"title": ..., "minutes": ...}]`, in order; titles are the organiser's.
-    One row per meeting, written once when its room ends, by whichever worker is first.
+    One row per meeting: written when its room ends, by whichever worker is first, and
+    before that when the last person leaves a worker's room (`final` false), which a
+    later tally of the same room (a higher `seq`, or the end) replaces.
     """
 
     __tablename__ = "meeting_stats"
@@ -277,4 +279,6 @@ class MeetingStats(Base):
     polls: Mapped[int] = mapped_column(Integer)
     format_name: Mapped[str | None] = mapped_column(String(80), default=None)
     segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    final: Mapped[bool] = mapped_column(Boolean, default=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

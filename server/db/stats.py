@@ -1,9 +1,12 @@
 """Writing and reading the figures a meeting leaves (rooms/tally.py), one row each.
 
-Every worker holding a room sees it end and offers the same tally, so the write is an
-INSERT that does nothing when the row is there: the first worker's row stands, and the
-others' (identical, from the same log) change nothing. A failed write is logged and
-dropped: the figures are a courtesy to the organiser, never a reason to hold a room up.
+Every worker holding a room sees it end and offers the same tally, and a worker whose
+last connection to a room goes offers the tally as it stands (nobody may be left to see
+the scheduled end). So the write is one INSERT that, when the row is there, replaces it
+only with a later tally of the room: an ended one over one that was not, else a higher
+event seq. Identical offers from several workers change nothing, and an ended row is
+never replaced. A failed write is logged and dropped: the figures are a courtesy to the
+organiser, never a reason to hold a room up.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ def _at(ms: int) -> datetime:
 async def record_meeting_stats(
     db: async_sessionmaker[AsyncSession], group_id: str, tally: MeetingTally
 ) -> None:
-    """Stores a meeting's tally once; never raises (a deleted meeting, a database down)."""
+    """Stores a meeting's tally, or a later one over it; never raises (a deleted
+    meeting, a database down)."""
     values = {
         "meeting_id": tally.meeting_id,
         "group_id": group_id,
@@ -41,6 +45,8 @@ async def record_meeting_stats(
         "polls": tally.polls,
         "format_name": tally.format_name,
         "segments": [{"title": s.title, "minutes": s.minutes} for s in tally.segments],
+        "seq": tally.seq,
+        "final": tally.final,
         "recorded_at": utcnow(),
     }
     try:
@@ -48,7 +54,13 @@ async def record_meeting_stats(
             dialect = session.get_bind().dialect.name
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             statement = insert(MeetingStats).values(**values)
-            await session.execute(statement.on_conflict_do_nothing(index_elements=["meeting_id"]))
+            row, offered = MeetingStats.__table__.c, statement.excluded
+            later = ~row.final & (offered.final | (offered.seq > row.seq))
+            changed = {k: offered[k] for k in values if k != "meeting_id"}
+            upsert = statement.on_conflict_do_update(
+                index_elements=["meeting_id"], set_=changed, where=later
+            )
+            await session.execute(upsert)
             await session.commit()
     except Exception as exc:
         log.warning("could not record a meeting's figures: %s", type(exc).__name__)

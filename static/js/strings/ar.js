@@ -609,6 +609,7 @@ export default {
   "numbers.part_minutes": "{title}: {n} دقيقة",
   "numbers.no_format": "بلا صيغة",
   "numbers.let_in": "({n} من غرفة الانتظار)",
+  "numbers.so_far": "(حتى الآن: غادر الجميع قبل النهاية)",
   "numbers.none": "لم ينتهِ أي لقاء لهذه المجموعة بعد. تظهر أرقامه هنا بعد انتهاء أول لقاء.",
   "numbers.totals": "اللقاءات: {meetings} · مجموع الحضور: {attended} · المشاركات: {shares} · الاستطلاعات: {polls} · أكبر عدد في وقت واحد: {peak}",
 };

@@ -610,6 +610,7 @@ export default {
   "numbers.part_minutes": "{title}: {n} min",
   "numbers.no_format": "No format",
   "numbers.let_in": "({n} from the lobby)",
+  "numbers.so_far": "(so far: everyone had left before the end)",
   "numbers.none": "No meeting of this group has ended yet. Its numbers appear here once one has.",
   "numbers.totals": "Meetings: {meetings} · Attended in all: {attended} · Shares: {shares} · Polls: {polls} · Most at once: {peak}",
 };

@@ -34,9 +34,9 @@ def _stats(http: TestClient, group_id: str, **params: Any) -> dict[str, Any]:
     return body
 
 
-def _wait_for_row(http: TestClient, group_id: str) -> dict[str, Any]:
+def _wait_for_row(http: TestClient, group_id: str, timeout: float = 10) -> dict[str, Any]:
     """The write is a task of its own, after the end: poll until it is there."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + timeout
     while not (body := _stats(http, group_id))["meetings"]:
         assert time.monotonic() < deadline, "no figures were recorded"
         time.sleep(0.05)
@@ -120,7 +120,9 @@ def test_a_meeting_over_websockets_leaves_its_counts_once(hearth: InProcessHeart
     assert calls == [meeting.id]
 
 
-def _tally(meeting_id: str, starts_at_ms: int, attended: int) -> MeetingTally:
+def _tally(
+    meeting_id: str, starts_at_ms: int, attended: int, seq: int = 0, final: bool = True
+) -> MeetingTally:
     return MeetingTally(
         meeting_id=meeting_id,
         starts_at_ms=starts_at_ms,
@@ -132,6 +134,8 @@ def _tally(meeting_id: str, starts_at_ms: int, attended: int) -> MeetingTally:
         polls=0,
         format_name=None,
         segments=(SegmentMinutes("Open", 40),),
+        seq=seq,
+        final=final,
     )
 
 
@@ -191,6 +195,54 @@ def test_a_row_offered_twice_keeps_the_first_and_a_failed_write_only_logs(
         "could not record a meeting's figures: IntegrityError"
     ]
     assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_a_later_tally_replaces_one_taken_before_the_end_and_the_end_stands(
+    hearth: InProcessHearth,
+) -> None:
+    """Figures kept when a room emptied give way to a later tally of it (people came
+    back), and to its end; nothing replaces the end's, and an older tally changes nothing."""
+    group_id, (first,) = _weekly(hearth, 1)
+    start, mid = _ms(first), first["id"]
+
+    def attended() -> tuple[int, bool]:
+        (row,) = _stats(hearth.http, group_id)["meetings"]
+        return row["attended"], row["final"]
+
+    _record(hearth, group_id, _tally(mid, start, attended=3, seq=40, final=False))
+    assert attended() == (3, False)
+    _record(hearth, group_id, _tally(mid, start, attended=2, seq=30, final=False))
+    assert attended() == (3, False)
+    _record(hearth, group_id, _tally(mid, start, attended=5, seq=60, final=False))
+    assert attended() == (5, False)
+    _record(hearth, group_id, _tally(mid, start, attended=6, seq=10, final=True))
+    assert attended() == (6, True)
+    _record(hearth, group_id, _tally(mid, start, attended=9, seq=90, final=False))
+    _record(hearth, group_id, _tally(mid, start, attended=9, seq=90, final=True))
+    assert attended() == (6, True)
+
+
+def test_a_room_everyone_left_before_its_end_keeps_its_figures(
+    tmp_path: Path, database: str
+) -> None:
+    """Nobody is left to see the scheduled end: when the worker lets the empty room go,
+    its figures so far are kept, and replaced if people come back and leave again."""
+    with running_hearth(tmp_path / "d", database_url=database, resume_grace_seconds=1) as hearth:
+        meeting = hearth.create_meeting(name="Emptied")
+        host = meeting.facilitator()
+        amber = meeting.join("amber", pseudonym="Amber")
+        assert amber.command("say", text="see you all next week")["type"] == "ack"
+        for client in (host, amber):
+            assert client.command("leave")["type"] == "ack"
+        (row,) = _wait_for_row(hearth.http, meeting.group_id, timeout=20)["meetings"]
+        assert (row["attended"], row["final"]) == (2, False)
+
+        birch = meeting.join("birch", pseudonym="Birch")
+        assert birch.command("leave")["type"] == "ack"
+        deadline = time.monotonic() + 20
+        while _stats(hearth.http, meeting.group_id)["meetings"][0]["attended"] != 3:
+            assert time.monotonic() < deadline, "the later figures never replaced the first"
+            time.sleep(0.1)
 
 
 def test_only_organisers_read_a_groups_figures(hearth: InProcessHearth) -> None:

@@ -36,6 +36,8 @@ def upgrade() -> None:
         sa.Column("polls", sa.Integer(), nullable=False),
         sa.Column("format_name", sa.String(length=80), nullable=True),
         sa.Column("segments", sa.JSON(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("final", sa.Boolean(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],

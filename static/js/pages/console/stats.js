@@ -58,7 +58,7 @@ function row(m, most) {
     "tr",
     {},
     h("th", { scope: "row", text: formatWhen(m.starts_at) }),
-    h("td", { dir: "auto", text: m.title }),
+    h("td", {}, h("span", { dir: "auto", text: m.title }), m.final === false ? h("span", { class: "note", text: ` ${t("numbers.so_far")}` }) : null),
     h("td", { text: formatNumber(m.peak_present) }),
     h("td", {}, attended(m, most)),
     h("td", { text: formatNumber(m.shares) }),
