@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -57,6 +58,18 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
+def _public_url(env: Mapping[str, str]) -> str:
+    raw = env.get("HEARTH_PUBLIC_URL", "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            "HEARTH_PUBLIC_URL must be an http or https address, such as https://meet.example.org"
+        )
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path = Path("hearth-data")
@@ -97,6 +110,9 @@ class Settings:
     request_timeout_seconds: float = 10.0
     max_header_bytes: int = 16 * 1024
     trusted_proxies: tuple[str, ...] = ()
+    # Where people reach Hearth ("https://meet.example.org"): absolute links in public
+    # pages, feeds and calendars. Empty: the request's own scheme and host.
+    public_url: str = ""
     # Set by `hearth serve` for its workers: it has migrated the database already.
     migrate_on_start: bool = True
 
@@ -163,6 +179,7 @@ class Settings:
             request_timeout_seconds=float(_int(env, "HEARTH_REQUEST_TIMEOUT_SECONDS", 10, 1, 600)),
             max_header_bytes=_int(env, "HEARTH_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
             trusted_proxies=_networks(env, "HEARTH_TRUSTED_PROXIES"),
+            public_url=_public_url(env),
             migrate_on_start=_bool(env, "HEARTH_MIGRATE_ON_START", True),
         )
 

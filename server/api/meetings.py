@@ -26,7 +26,7 @@ from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now, reconfigure_rooms
 from server.api.validation import check_zone, clean_text
 from server.context import ctx
-from server.db.models import Group, Meeting, utcnow
+from server.db.models import Group, Meeting, Series, utcnow
 from server.db.resources import group_resources
 from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
 
@@ -172,6 +172,14 @@ async def create_meetings(request: Request) -> Response:
             )
             for s in starts
         ]
+        if series_id is not None and body.repeat is not None:
+            made_by = msgspec.to_builtins(body.repeat.weekly)
+            weekly_rule = {"interval": 1} | {k: v for k, v in made_by.items() if v is not None}
+            session.add(
+                Series(
+                    id=series_id, group_id=group.id, rule={"weekly": weekly_rule}, timezone=zone.key
+                )
+            )
         session.add_all(meetings)
         await commit_with_format(session, group.id, body.format_id)
         minutes = app.settings.room_open_minutes

@@ -152,6 +152,27 @@ class Meeting(Base):
         ForeignKey("formats.id", ondelete="SET NULL"), default=None
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Any change people's calendars and meeting finders must pick up (time, length,
+    # title, cancellation): feeds and .ics files date their entries by it.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Series(Base):
+    """A repeating schedule: the rule its meetings were made by, in its zone.
+
+    The meetings themselves are rows of their own (one per occurrence, sharing
+    `series_id`), so one can be moved or cancelled alone; the rule is what a feed or a
+    calendar says of the series as a whole. `rule` is the `repeat` object it was made
+    from, such as {"weekly": {"interval": 1, "count": 10}}.
+    """
+
+    __tablename__ = "series"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Format(Base):
