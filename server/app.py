@@ -80,6 +80,14 @@ async def api_not_found(request: Request) -> Response:
     raise ApiError(404, "not_found", "No such endpoint.")
 
 
+def public_pages() -> list[BaseRoute]:
+    """The server-rendered pages for crawlers and people with scripts off: after
+    catalogue.routes, so /groups/{id}/calendar.ics is not taken for a slug."""
+    from server import crawlers, group_page
+
+    return [*group_page.routes, *crawlers.routes]
+
+
 def build_routes(settings: Settings) -> list[BaseRoute]:
     from server import ws
 
@@ -97,6 +105,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *stats.routes,
         *audit.routes,
         *catalogue.routes,
+        *public_pages(),
         *ws.routes,
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]

@@ -26,16 +26,23 @@ PAGES = {
 
 # Pages change with the code; let browsers revalidate instead of caching stale HTML.
 HEADERS = {"Cache-Control": "no-cache"}
+# Pages no search engine should list: an invite page, a meeting room, the sign-in and
+# the console (their HTML says so too, in <meta name="robots">).
+NOINDEX = {"/g/{group_id}", "/m/{meeting_id}", "/login", "/console"}
 
 
-def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
+def _page(name: str, url: str = "") -> Callable[[Request], Awaitable[Response]]:
+    headers = {**HEADERS, "X-Robots-Tag": "noindex"} if url in NOINDEX else HEADERS
+
     async def endpoint(request: Request) -> Response:
         path = ctx(request).settings.static_dir / name
         if not path.is_file():
             raise ApiError(404, "not_found", "No such page.")
-        return FileResponse(path, media_type="text/html", headers=HEADERS)
+        return FileResponse(path, media_type="text/html", headers=headers)
 
     return endpoint
 
 
-routes: list[BaseRoute] = [Route(url, _page(name), methods=["GET"]) for url, name in PAGES.items()]
+routes: list[BaseRoute] = [
+    Route(url, _page(name, url), methods=["GET"]) for url, name in PAGES.items()
+]

@@ -612,4 +612,11 @@ export default {
   "numbers.so_far": "(حتى الآن: غادر الجميع قبل النهاية)",
   "numbers.none": "لم ينتهِ أي لقاء لهذه المجموعة بعد. تظهر أرقامه هنا بعد انتهاء أول لقاء.",
   "numbers.totals": "اللقاءات: {meetings} · مجموع الحضور: {attended} · المشاركات: {shares} · الاستطلاعات: {polls} · أكبر عدد في وقت واحد: {peak}",
+  "grouppage.zone": "الأوقات بتوقيت المجموعة، {zone}.",
+  "grouppage.cancelled": "أُلغي",
+  "grouppage.moved": "نُقل عن موعده المعتاد",
+  "grouppage.details": "عن هذه المجموعة",
+  "grouppage.language": "اللغة",
+  "grouppage.access": "من يمكنه الانضمام",
+  "grouppage.timezone": "المنطقة الزمنية",
 };

@@ -613,4 +613,11 @@ export default {
   "numbers.so_far": "(so far: everyone had left before the end)",
   "numbers.none": "No meeting of this group has ended yet. Its numbers appear here once one has.",
   "numbers.totals": "Meetings: {meetings} · Attended in all: {attended} · Shares: {shares} · Polls: {polls} · Most at once: {peak}",
+  "grouppage.zone": "Times are in the group's time zone, {zone}.",
+  "grouppage.cancelled": "Cancelled",
+  "grouppage.moved": "Moved from its usual time",
+  "grouppage.details": "About this group",
+  "grouppage.language": "Language",
+  "grouppage.access": "Who can join",
+  "grouppage.timezone": "Time zone",
 };
