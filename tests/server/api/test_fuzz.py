@@ -147,6 +147,10 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/api/catalogue"),
     ("GET", "/api/groups/{id}/public"),
     ("GET", "/groups/{id}/calendar.ics"),
+    ("GET", "/groups/{id}"),
+    ("GET", "/groups/{id}/{slug}"),
+    ("GET", "/sitemap.xml"),
+    ("GET", "/robots.txt"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
