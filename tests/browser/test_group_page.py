@@ -24,7 +24,7 @@ def group_page_url(demo: Demo) -> str:
     with urllib.request.urlopen(f"{demo.url}/sitemap.xml", timeout=10) as r:
         locs = re.findall(r"<loc>([^<]+)</loc>", r.read().decode())
     [page] = [loc for loc in locs if "/groups/" in loc]
-    return page.replace(re.match(r"https?://[^/]+", page).group(0), demo.url)  # type: ignore[union-attr]
+    return f"{demo.url}/groups/{page.split('/groups/', 1)[1]}"
 
 
 def visible_outline(page: Any) -> dict[str, Any]:
