@@ -30,6 +30,7 @@ from server.api.errors import not_found
 from server.context import ctx
 from server.db.models import Group, Meeting, utcnow
 from server.html import absolute, base_url
+from server.vtimezone import vtimezone
 
 REFRESH = timedelta(hours=1)
 REMINDER = timedelta(minutes=15)
@@ -70,8 +71,13 @@ def _event(request: Request, meeting: Meeting, group: Group) -> icalendar.Event:
     return event
 
 
-def _ics(cal: icalendar.Calendar, filename: str | None = None) -> Response:
-    cal.add_missing_timezones()
+def _ics(cal: icalendar.Calendar, meetings: list[Meeting], filename: str | None = None) -> Response:
+    """The calendar with a VTIMEZONE for each zone its events use, over their years."""
+    zones = sorted({m.timezone for m in meetings})
+    if meetings:
+        years = [m.starts_at.year for m in meetings] + [m.ends_at.year for m in meetings]
+        # Before the events, as RFC 5545's examples have them, for one-pass readers.
+        cal.subcomponents[:0] = [vtimezone(z, min(years) - 1, max(years) + 1) for z in zones]
     headers = {"Cache-Control": "no-cache"}
     if filename:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -86,11 +92,13 @@ async def group_calendar(request: Request) -> Response:
         group = await session.get(Group, group_id) if len(group_id) <= 32 else None
         if group is None or not group.listed:
             raise not_found("group")
-        meetings = await session.scalars(
-            select(Meeting)
-            .where(Meeting.group_id == group.id, Meeting.ends_at > utcnow() - PAST)
-            .order_by(Meeting.starts_at, Meeting.id)
-            .limit(MAX_EVENTS)
+        meetings = list(
+            await session.scalars(
+                select(Meeting)
+                .where(Meeting.group_id == group.id, Meeting.ends_at > utcnow() - PAST)
+                .order_by(Meeting.starts_at, Meeting.id)
+                .limit(MAX_EVENTS)
+            )
         )
         cal = _calendar()
         feed = absolute(request, f"/groups/{group.id}/calendar.ics")
@@ -105,7 +113,7 @@ async def group_calendar(request: Request) -> Response:
         cal.add("source", feed, parameters={"VALUE": "URI"})
         for meeting in meetings:
             cal.add_component(_event(request, meeting, group))
-        return _ics(cal)
+        return _ics(cal, meetings)
 
 
 async def meeting_calendar(request: Request) -> Response:
@@ -124,7 +132,7 @@ async def meeting_calendar(request: Request) -> Response:
             event.add_component(alarm)
         cal = _calendar()
         cal.add_component(event)
-        return _ics(cal, filename=f"hearth-{meeting.id}.ics")
+        return _ics(cal, [meeting], filename=f"hearth-{meeting.id}.ics")
 
 
 routes: list[BaseRoute] = [
