@@ -115,10 +115,13 @@ async def patch_series(request: Request) -> Response:
             local_day = m.starts_at.astimezone(ZoneInfo(m.timezone)).date()
             if local_day < body.from_ or m.ended_at is not None or m.ends_at <= now:
                 continue
-            changed.append((m, open_now(app, m)))
+            was_open, before = open_now(app, m), (m.starts_at, m.ends_at, m.title)
             _reschedule(m, at, length)
             if title:
                 m.title = title
+            if (m.starts_at, m.ends_at, m.title) != before:
+                m.updated_at = now  # one stamp for the whole change, as the database keeps it
+                changed.append((m, was_open))
         if changed:
             series.updated_at = now
         await session.commit()
