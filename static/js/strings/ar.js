@@ -612,4 +612,6 @@ export default {
   "numbers.so_far": "(حتى الآن: غادر الجميع قبل النهاية)",
   "numbers.none": "لم ينتهِ أي لقاء لهذه المجموعة بعد. تظهر أرقامه هنا بعد انتهاء أول لقاء.",
   "numbers.totals": "اللقاءات: {meetings} · مجموع الحضور: {attended} · المشاركات: {shares} · الاستطلاعات: {polls} · أكبر عدد في وقت واحد: {peak}",
+  "listing.add_to_calendar": "احفظ في التقويم",
+  "listing.add_to_calendar_detail": "{title}، {when}، مع تذكير قبل 15 دقيقة",
 };

@@ -613,4 +613,6 @@ export default {
   "numbers.so_far": "(so far: everyone had left before the end)",
   "numbers.none": "No meeting of this group has ended yet. Its numbers appear here once one has.",
   "numbers.totals": "Meetings: {meetings} · Attended in all: {attended} · Shares: {shares} · Polls: {polls} · Most at once: {peak}",
+  "listing.add_to_calendar": "Save to calendar",
+  "listing.add_to_calendar_detail": "{title}, {when}, with a reminder 15 minutes before",
 };
