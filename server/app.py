@@ -90,6 +90,8 @@ def public_pages() -> list[BaseRoute]:
 
 def build_routes(settings: Settings) -> list[BaseRoute]:
     from server import ws
+    from server.api.series import routes as series_routes
+    from server.calendars import routes as calendar_routes  # calendars and series (issue 14)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
@@ -102,6 +104,8 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *resources.routes,
         *formats.routes,
         *meetings.routes,
+        *series_routes,
+        *calendar_routes,
         *stats.routes,
         *audit.routes,
         *catalogue.routes,

@@ -1,7 +1,8 @@
-"""Wall-clock scheduling: local times in an IANA zone, weekly series, meeting status.
+"""Wall-clock scheduling: local times in an IANA zone, weekly and monthly series, status.
 
-Pure functions, no I/O. A weekly series keeps its local wall-clock time across
-daylight-saving changes, so its UTC time moves instead.
+Pure functions, no I/O. A series keeps its local wall-clock time across
+daylight-saving changes, so its UTC time moves instead: occurrences are computed as
+naive local times and only then placed in the zone (`localize`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from dateutil.rrule import WEEKLY, rrule
+from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule, weekday
 
 MAX_OCCURRENCES = 104
+MAX_SPAN = timedelta(weeks=104)
+WEEKDAYS: dict[str, weekday] = {
+    "MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU,
+}  # fmt: skip
 # Files that sit in the zoneinfo directory but are not IANA zone names: "localtime"
 # would silently follow the server's own zone.
 _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
@@ -52,16 +57,42 @@ def localize(local: datetime, zone: ZoneInfo) -> datetime:
 
 
 def weekly(
-    first: datetime, zone: ZoneInfo, count: int | None = None, until: date | None = None
+    first: datetime,
+    zone: ZoneInfo,
+    count: int | None = None,
+    until: date | None = None,
+    interval: int = 1,
 ) -> list[datetime]:
-    """Local wall-clock starts of a weekly series (naive, in `zone`)."""
-    rule = rrule(
-        WEEKLY,
-        dtstart=first,
-        count=count,
-        until=datetime.combine(until, time.max) if until is not None else None,
-    )
+    """Local wall-clock starts of a series every `interval` weeks (naive, in `zone`)."""
+    rule = rrule(WEEKLY, dtstart=first, interval=interval, count=count, until=_end_of(until))
     return list(rule)[:MAX_OCCURRENCES]
+
+
+def monthly(
+    first: datetime,
+    weekday: str,
+    nth: int,
+    count: int | None = None,
+    until: date | None = None,
+) -> list[datetime]:
+    """Local wall-clock starts on the `nth` `weekday` of each month ("MO", 2: the second
+    Monday; -1: the last), at `first`'s time of day, from `first`'s date on.
+
+    dateutil yields only dates that match the rule, so a `first` that is not itself a
+    second Monday starts the series at the next one rather than adding a stray date.
+    """
+    day = WEEKDAYS[weekday](nth)
+    rule = rrule(MONTHLY, dtstart=first, byweekday=day, count=count, until=_end_of(until))
+    return list(rule)[:MAX_OCCURRENCES]
+
+
+def within_two_years(starts: list[datetime]) -> bool:
+    """Whether a series ends within two years of its start (104 weeks, as weekly ones)."""
+    return not starts or starts[-1] - starts[0] <= MAX_SPAN
+
+
+def _end_of(until: date | None) -> datetime | None:
+    return datetime.combine(until, time.max) if until is not None else None
 
 
 def opens_at(starts_at: datetime, open_minutes: int) -> datetime:

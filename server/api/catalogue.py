@@ -1,12 +1,10 @@
-"""The public catalogue of listed groups, and each listed group's calendar feed."""
+"""The public catalogue of listed groups (their calendar feed: server/calendars.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import icalendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -131,50 +129,7 @@ async def public_group(request: Request) -> Response:
         return json_response(out)
 
 
-async def calendar(request: Request) -> Response:
-    """An iCalendar feed of a listed group's meetings, in the group's own time zones."""
-    app = ctx(request)
-    group_id = request.path_params["id"]
-    async with app.session() as session:
-        group = await session.get(Group, group_id) if len(group_id) <= 32 else None
-        if group is None or not group.listed:
-            raise not_found("group")
-        meetings = await session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.group_id == group.id,
-                Meeting.cancelled.is_(False),
-                Meeting.ends_at > utcnow() - timedelta(days=30),
-            )
-            .order_by(Meeting.starts_at)
-            .limit(500)
-        )
-        cal = icalendar.Calendar()
-        cal.add("prodid", "-//Hearth//Support group meetings//EN")
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("x-wr-calname", group.name)
-        base = f"{request.url.scheme}://{request.url.netloc}"
-        for m in meetings:
-            zone = ZoneInfo(m.timezone)
-            event = icalendar.Event()
-            event.add("uid", f"{m.id}@hearth")
-            event.add("dtstamp", m.created_at)
-            event.add("dtstart", m.starts_at.astimezone(zone))
-            event.add("dtend", m.ends_at.astimezone(zone))
-            event.add("summary", m.title or group.name)
-            if group.visibility == "open":
-                event.add("url", f"{base}/m/{m.id}")
-                event.add("description", f"{group.description}\n\nJoin: {base}/m/{m.id}".strip())
-            else:
-                event.add("description", f"{group.description}\n\nInvite only.".strip())
-            cal.add_component(event)
-        cal.add_missing_timezones()
-        return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8")
-
-
 routes: list[BaseRoute] = [
     Route("/api/catalogue", catalogue, methods=["GET"]),
     Route("/api/groups/{id}/public", public_group, methods=["GET"]),
-    Route("/groups/{id}/calendar.ics", calendar, methods=["GET"]),
 ]

@@ -62,7 +62,7 @@ async def decode_body(request: Request, kind: type[T]) -> T:
         field = match.group(1) if match else ""
         text = _PATH.sub("", message)
         if text.startswith("Object missing required field"):
-            field = text.split("`")[1] if "`" in text else field
+            field = ".".join(p for p in (field, text.split("`")[1]) if p) if "`" in text else field
             text = "This field is required."
         elif text.startswith("Object contains unknown field"):
             field = ".".join(p for p in (field, text.split("`")[1]) if p) if "`" in text else field

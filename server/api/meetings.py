@@ -1,4 +1,4 @@
-"""Meetings: one-off and weekly, facilitator tokens, and the public meeting view.
+"""Meetings: one-off and repeating, facilitator tokens, and the public meeting view.
 
 Times come in as local wall-clock time in an IANA zone ("2026-12-01T19:00",
 "Europe/London") because that is how organisers think of a weekly meeting; they
@@ -8,7 +8,7 @@ are stored in UTC and shown back in both forms.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -24,11 +24,12 @@ from server.api.errors import ApiError, invalid, not_found
 from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
 from server.api.live_rooms import end_rooms, open_now, reconfigure_rooms
+from server.api.repeats import Repeat, occurrences
 from server.api.validation import check_zone, clean_text
 from server.context import ctx
 from server.db.models import Group, Meeting, Series, utcnow
 from server.db.resources import group_resources
-from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
+from server.schedule import known_zone, local_wall_clock, localize, opens_at, status
 
 RETENTION = (
     "What is shared in this meeting is not stored: messages live only in the room "
@@ -39,15 +40,6 @@ LocalTime = Annotated[str, msgspec.Meta(max_length=40)]
 Duration = Annotated[int, msgspec.Meta(ge=5, le=720)]
 FormatId = Annotated[str, msgspec.Meta(max_length=32)]
 MAX_LIST = 500
-
-
-class Weekly(msgspec.Struct, forbid_unknown_fields=True):
-    count: Annotated[int, msgspec.Meta(ge=1, le=104)] | None = None
-    until: date | None = None
-
-
-class Repeat(msgspec.Struct, forbid_unknown_fields=True):
-    weekly: Weekly | None = None  # optional here only to name the field when it is missing
 
 
 class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -130,6 +122,8 @@ def meeting_out(meeting: Meeting, open_minutes: int, now: datetime | None = None
         "cancelled": meeting.cancelled,
         "opens_at": opens_at(meeting.starts_at, open_minutes),
         "format_id": meeting.format_id,
+        "sequence": meeting.sequence,
+        "updated_at": meeting.updated_at,
     }
 
 
@@ -144,20 +138,12 @@ async def create_meetings(request: Request) -> Response:
         local_first, first = _start(body.starts_at, zone)
         starts: list[datetime]
         series_id = None
+        rule: dict[str, Any] | None = None
         if body.repeat is None:
             starts = [first]
         else:
-            rule = body.repeat.weekly
-            if rule is None:
-                raise invalid({"repeat.weekly": "This field is required."})
-            if (rule.count is None) == (rule.until is None):
-                raise invalid({"repeat.weekly": "Give either count or until, not both."})
-            if rule.until is not None:
-                if rule.until < local_first.date():
-                    raise invalid({"repeat.weekly.until": "Must not be before the first meeting."})
-                if rule.until > local_first.date() + timedelta(days=7 * 104):
-                    raise invalid({"repeat.weekly.until": "At most two years of meetings."})
-            starts = [localize(d, zone) for d in weekly(local_first, zone, rule.count, rule.until)]
+            local_starts, rule = occurrences(body.repeat, local_first, zone)
+            starts = [localize(d, zone) for d in local_starts]
             series_id = secrets.token_hex(8)
         length = timedelta(minutes=body.duration_minutes)
         meetings = [
@@ -172,14 +158,8 @@ async def create_meetings(request: Request) -> Response:
             )
             for s in starts
         ]
-        if series_id is not None and body.repeat is not None:
-            made_by = msgspec.to_builtins(body.repeat.weekly)
-            weekly_rule = {"interval": 1} | {k: v for k, v in made_by.items() if v is not None}
-            session.add(
-                Series(
-                    id=series_id, group_id=group.id, rule={"weekly": weekly_rule}, timezone=zone.key
-                )
-            )
+        if series_id is not None and rule is not None:
+            session.add(Series(id=series_id, group_id=group.id, rule=rule, timezone=zone.key))
         session.add_all(meetings)
         await commit_with_format(session, group.id, body.format_id)
         minutes = app.settings.room_open_minutes
@@ -237,6 +217,7 @@ async def patch_meeting(request: Request) -> Response:
         meeting = await meeting_for(session, user, request.path_params["id"], write=True)
         body = await decode_body(request, MeetingPatch)
         was_open = open_now(app, meeting)
+        before = (meeting.starts_at, meeting.ends_at, meeting.cancelled)
         zone = _zone(body.timezone, meeting.timezone)
         length = meeting.ends_at - meeting.starts_at
         if body.duration_minutes is not None:
@@ -255,6 +236,8 @@ async def patch_meeting(request: Request) -> Response:
         if body.format_id is not msgspec.UNSET:
             await check_format_id(session, meeting.group_id, body.format_id)
             meeting.format_id = body.format_id
+        if (meeting.starts_at, meeting.ends_at, meeting.cancelled) != before:
+            meeting.sequence += 1
         await commit_with_format(session, meeting.group_id, meeting.format_id)
         if was_open and not open_now(app, meeting):  # cancelled, moved or cut short
             await end_rooms(app, [meeting.id])

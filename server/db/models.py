@@ -155,6 +155,9 @@ class Meeting(Base):
     # Any change people's calendars and meeting finders must pick up (time, length,
     # title, cancellation): feeds and .ics files date their entries by it.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # RFC 5545 SEQUENCE: raised whenever the time, the length or the cancellation
+    # changes, since a calendar keeps its copy unless the new one has a higher number.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Series(Base):

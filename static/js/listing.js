@@ -30,7 +30,8 @@ export function shownThen(shown, detail) {
 
 /**
  * One upcoming meeting: when (in the viewer's zone), its own title when it has one,
- * and a join link to `href` (none when `href` is null; `note` is shown instead).
+ * a join link to `href` (none when `href` is null; `note` is shown instead), and an
+ * "Add to calendar" link to the meeting's .ics.
  */
 export function meetingItem(group, meeting, href, note = null) {
   const openNow = meeting.status === "open";
@@ -58,5 +59,21 @@ export function meetingItem(group, meeting, href, note = null) {
           ),
         })
       : note && h("span", { class: "note", text: note }),
+    calendarLink(meeting, title),
   );
+}
+
+/** The meeting's own .ics (with a reminder) to add to the viewer's calendar. */
+function calendarLink(meeting, title) {
+  const shown = t("listing.add_to_calendar");
+  return h("a", {
+    class: "meeting-calendar",
+    href: `/meetings/${encodeURIComponent(meeting.id)}/calendar.ics`,
+    download: true,
+    text: shown,
+    "aria-label": shownThen(
+      shown,
+      t("listing.add_to_calendar_detail", { title, when: formatRange(meeting.starts_at) }),
+    ),
+  });
 }

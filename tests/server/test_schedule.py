@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from server.schedule import known_zone, local_wall_clock, localize, opens_at, status, weekly
+from server.schedule import (
+    known_zone,
+    local_wall_clock,
+    localize,
+    monthly,
+    opens_at,
+    status,
+    weekly,
+    within_two_years,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -82,3 +91,22 @@ def test_opens_at_and_count_and_until_caps() -> None:
     assert opens_at(start, 15) == datetime(2027, 1, 1, 18, 45, tzinfo=UTC)
     assert len(weekly(datetime(2027, 1, 5, 19), LONDON, count=104)) == 104
     assert len(weekly(datetime(2027, 1, 5, 19), LONDON, until=date(2029, 1, 5))) == 104
+
+
+def test_monthly_by_weekday_from_the_first_matching_day() -> None:
+    """The 2nd Monday from 1 March 2027 is the 8th; the last Friday of February, the 26th."""
+    assert monthly(datetime(2027, 3, 1, 19), "MO", 2, count=3) == [
+        datetime(2027, 3, 8, 19), datetime(2027, 4, 12, 19), datetime(2027, 5, 10, 19),
+    ]  # fmt: skip
+    assert monthly(datetime(2027, 2, 1, 10), "FR", -1, until=date(2027, 4, 30)) == [
+        datetime(2027, 2, 26, 10), datetime(2027, 3, 26, 10), datetime(2027, 4, 30, 10),
+    ]  # fmt: skip
+
+
+def test_fortnightly_and_the_two_year_bound() -> None:
+    days = weekly(datetime(2027, 1, 5, 19), LONDON, count=3, interval=2)
+    assert [d.date() for d in days] == [date(2027, 1, 5), date(2027, 1, 19), date(2027, 2, 2)]
+    assert within_two_years(weekly(datetime(2027, 1, 5, 19), LONDON, count=104))
+    # 53 fortnights span exactly 104 weeks; one more is past two years.
+    assert within_two_years(weekly(datetime(2027, 1, 5, 19), LONDON, count=53, interval=2))
+    assert not within_two_years(weekly(datetime(2027, 1, 5, 19), LONDON, count=54, interval=2))

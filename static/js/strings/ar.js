@@ -619,4 +619,6 @@ export default {
   "grouppage.language": "اللغة",
   "grouppage.access": "من يمكنه الانضمام",
   "grouppage.timezone": "المنطقة الزمنية",
+  "listing.add_to_calendar": "احفظ في التقويم",
+  "listing.add_to_calendar_detail": "{title}، {when}، مع تذكير قبل 15 دقيقة",
 };

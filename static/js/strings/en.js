@@ -620,4 +620,6 @@ export default {
   "grouppage.language": "Language",
   "grouppage.access": "Who can join",
   "grouppage.timezone": "Time zone",
+  "listing.add_to_calendar": "Save to calendar",
+  "listing.add_to_calendar_detail": "{title}, {when}, with a reminder 15 minutes before",
 };

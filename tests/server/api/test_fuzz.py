@@ -29,6 +29,7 @@ FIELDS = [
     "starts_at", "duration_minutes", "repeat", "weekly", "count", "until", "cancelled",
     "segments", "minutes", "reading", "settings", "template", "format_id", "queue_open",
     "queue_policy", "slow_mode_seconds",
+    "monthly", "weekday", "nth", "interval", "from", "starts_at_time",
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -94,8 +95,13 @@ def fuzz_client(
         ).json()
         inv = client.post(f"/api/groups/{g['id']}/invites", json={}).json()
         f = client.post(f"/api/groups/{g['id']}/formats", json={"template": "check-in"}).json()
+        series = client.post(
+            f"/api/groups/{g['id']}/meetings",
+            json={"starts_at": "2030-01-06T10:00", "duration_minutes": 60,
+                  "repeat": {"monthly": {"weekday": "MO", "nth": -1, "count": 2}}},
+        ).json()  # fmt: skip
         ids = {
-            "id": [g["id"], m[0]["id"], "nope", "%00"],
+            "id": [g["id"], m[0]["id"], series[0]["series_id"], "nope", "%00"],
             "username": [user, "ghost"],
             "code": [inv["code"], inv["id"], "bad"],
             "rid": [r["id"], "zzz"],
@@ -151,6 +157,9 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/groups/{id}/{slug}"),
     ("GET", "/sitemap.xml"),
     ("GET", "/robots.txt"),
+    ("GET", "/meetings/{id}/calendar.ics"),
+    ("GET", "/api/series/{id}"),
+    ("PATCH", "/api/series/{id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
