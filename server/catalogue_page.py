@@ -61,13 +61,8 @@ def _card(group: dict[str, Any], filters: Filters, lang: str, t: Translate) -> d
     links = Links(filters, lang)
     meetings = [
         {
-            "iso": m["starts_at"],
-            "when": _when(
-                datetime.fromisoformat(m["starts_at"]),
-                datetime.fromisoformat(m["ends_at"]),
-                filters,
-                lang,
-            ),
+            "iso": m["starts_at"].isoformat().replace("+00:00", "Z"),
+            "when": _when(m["starts_at"], m["ends_at"], filters, lang),
             "title": m["title"] if m["title"] and m["title"] != group["name"] else "",
             "open": m["status"] == "open",
             "join_url": m["join_url"],

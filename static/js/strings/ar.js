@@ -91,7 +91,7 @@ export default {
   "group.guidelines": "الإرشادات التي تظهر قبل الانضمام",
   "group.topics": "المواضيع",
   "group.topics_hint": "افصل بين المواضيع بفواصل، مثلًا: فقد، رعاية.",
-  "group.language": "اللغة (رمز، مثل en أو ar)",
+  "group.language": "اللغة",
   "group.timezone": "المنطقة الزمنية",
   "group.access": "من يمكنه الانضمام",
   "group.open_long": "مفتوحة: كل من لديه الرابط",

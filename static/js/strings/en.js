@@ -92,7 +92,7 @@ export default {
   "group.guidelines": "Guidelines shown before joining",
   "group.topics": "Topics",
   "group.topics_hint": "Separate topics with commas, e.g. grief, carers.",
-  "group.language": "Language (code, e.g. en, ar)",
+  "group.language": "Language",
   "group.timezone": "Time zone",
   "group.access": "Who can join",
   "group.open_long": "Open: anyone with the link",
