@@ -117,8 +117,8 @@ async def test_the_catalogue_works_without_scripts(
     assert form.cards == [carers["id"]]
     assert form.selected == {"day": "sun", "time": "afternoon", "tz": "America/New_York"}
     assert "Sun 7 Mar, 13:00–14:00 (America/New_York)" in form.words
-    [canonical] = [h["href"] for h in form.heads if h.get("rel") == "canonical"]
-    assert query(canonical) == {
+    [form_canonical] = [h["href"] for h in form.heads if h.get("rel") == "canonical"]
+    assert query(form_canonical) == {
         "q": ["carers"], "day": ["sun"], "time": ["afternoon"], "tz": ["America/New_York"],
     }  # fmt: skip
     assert (await page(client, "/?tz=America/New_York&day=sat")).cards == []
