@@ -33,7 +33,7 @@ def test_the_catalogue_searches_and_filters_with_scripts_off(
     demo: Demo, people: People, shot: Shot
 ) -> None:
     """The GET form and the filter links work in a browser that runs no scripts."""
-    word, soon, later = _groups(demo)
+    word, soon, _ = _groups(demo)
     page = people.page(java_script_enabled=False)
     page.goto(f"{demo.url}/")
     page.get_by_label("Words").fill(word)
