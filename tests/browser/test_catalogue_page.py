@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.api_steps import new_group, organiser, schedule
 from tests.browser.conftest import Demo, People, Shot
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +93,23 @@ def test_the_catalogue_with_scripts_on_shows_one_copy_in_the_viewers_zone(
     assert "soon=1" in page.url and "tz=America%2FNew_York" in page.url
     shot(page, f"catalogue-{size[0]}", main=size[0] == 1280)
     assert people.errors == []
+
+
+def test_the_organiser_picks_the_group_language_by_name(demo: Demo, people: People) -> None:
+    """No code to know: the console lists languages by name, and the group is found by
+    its language in the catalogue, shown by name there too."""
+    word = f"plover{secrets.token_hex(3)}"
+    page = people.page()
+    sign_in(page, demo.url, *demo.organiser)
+    page.get_by_role("button", name="New group").click()
+    form = page.locator("#group-form")
+    form.get_by_label("Name", exact=True).fill(f"Roda {word}")
+    form.get_by_label("Language").select_option("pt-BR")
+    expect(form.get_by_label("Language").locator("option:checked")).to_contain_text("Portug")
+    form.get_by_role("button", name="Create group").click()
+    expect(page.locator("#detail-name")).to_have_text(f"Roda {word}")
+
+    page.goto(f"{demo.url}/?language=pt-br&q={word}")
+    card = page.locator("#results li.group")
+    expect(card).to_have_count(1)
+    expect(card.locator(".badge.lang")).to_contain_text("Portuguese")
