@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import jinja2
 from starlette.requests import Request
@@ -58,7 +58,7 @@ def render(
     """`canonical` is the page's own path (its query of filters included, not `lang`)."""
     lang = page_lang(request)
     path, _, query = canonical.partition("?")
-    pairs = [q.partition("=")[::2] for q in query.split("&") if q]
+    pairs = parse_qsl(query)  # decoded, or absolute() would encode them a second time
     alternates = {
         code: absolute(request, path, **dict(pairs), lang="" if code == "en" else code)
         for code in LANGUAGES

@@ -14,10 +14,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from server.api.errors import ApiError
+from server.catalogue_page import routes as catalogue_routes
 from server.context import ctx
 
 PAGES = {
-    "/": "index.html",
     "/g/{group_id}": "group.html",
     "/m/{meeting_id}": "meeting.html",
     "/login": "login.html",
@@ -44,5 +44,6 @@ def _page(name: str, url: str = "") -> Callable[[Request], Awaitable[Response]]:
 
 
 routes: list[BaseRoute] = [
-    Route(url, _page(name, url), methods=["GET"]) for url, name in PAGES.items()
+    *catalogue_routes,  # `/`, rendered on the server
+    *(Route(url, _page(name, url), methods=["GET"]) for url, name in PAGES.items()),
 ]

@@ -21,11 +21,13 @@ from server.api.auth import signed_in
 from server.api.errors import invalid, not_found
 from server.api.formats import check_format_id, commit_with_format
 from server.api.jsonio import decode_body, json_response
+from server.api.languages import normalise
 from server.api.live_rooms import end_rooms, open_meetings, reconfigure_rooms
 from server.api.validation import check_zone, clean_text
 from server.db.models import Group, GroupFacilitator
 
-Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+# A BCP 47 tag, checked and put in canonical case by _normalise (languages.py).
+Language = Annotated[str, msgspec.Meta(min_length=2, max_length=35)]
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Capacity = Annotated[int, msgspec.Meta(ge=2, le=500)]
 ShareSeconds = Annotated[int, msgspec.Meta(ge=30, le=1800)]
@@ -107,6 +109,11 @@ def _normalise(values: dict[str, Any]) -> dict[str, Any]:
         out["masked_words"] = _masked_words(out["masked_words"])
     if "timezone" in out:
         check_zone(out["timezone"])
+    if "language" in out:
+        language = normalise(out["language"])
+        if language is None:
+            raise invalid({"language": "A language tag such as en, ar or pt-BR."})
+        out["language"] = language
     return out
 
 

@@ -151,6 +151,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/api/meetings/{id}/audit"),
     ("GET", "/api/meetings/{id}/public"),
     ("GET", "/api/catalogue"),
+    ("GET", "/"),
     ("GET", "/api/groups/{id}/public"),
     ("GET", "/groups/{id}/calendar.ics"),
     ("GET", "/groups/{id}"),
@@ -241,3 +242,34 @@ def test_every_endpoint_is_fuzzed() -> None:
     assert fuzzed - served == set(), "fuzzed but not served"
     assert served - documented == set(), "served but not in docs/api.md"
     assert documented - served == set(), "documented in docs/api.md but not served"
+
+
+CATALOGUE_PARAMS = ["q", "topic", "language", "day", "time", "from", "to", "tz", "now", "soon",
+                    "page", "per_page", "lang"]  # fmt: skip
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from(["/api/catalogue", "/"]),
+    params=st.dictionaries(
+        st.sampled_from(CATALOGUE_PARAMS),
+        st.one_of(
+            st.text(max_size=40),
+            st.sampled_from(["0", "6", "7", "mon", "night", "24", "UTC", "pt-BR", "1", "-1"]),
+        ),
+        max_size=6,
+    ),
+)
+def test_no_catalogue_query_makes_a_500(
+    fuzz_client: tuple[TestClient, dict[str, list[str]]], path: str, params: dict[str, str]
+) -> None:
+    """The catalogue's filters, in any mix: 200 or a 400 naming a field, never a 500."""
+    client, _ = fuzz_client
+    response = client.get(path, params=params)
+    assert response.status_code in (200, 400), (path, params, response.text)
+    if response.status_code == 400 and path != "/":
+        assert set(response.json()["error"]["fields"]) <= set(CATALOGUE_PARAMS)

@@ -120,7 +120,8 @@ BAD_GROUPS: list[tuple[dict[str, Any], str]] = [
     ({"name": "x", "timezone": ""}, "timezone"),
     ({"name": "x", "timezone": "europe/london"}, "timezone"),
     ({"name": "x", "language": "English"}, "language"),
-    ({"name": "x", "language": "EN"}, "language"),
+    ({"name": "x", "language": "English"}, "language"),
+    ({"name": "x", "language": "pt_BR"}, "language"),
     ({"name": "x", "visibility": "secret"}, "visibility"),
     ({"name": "x", "listed": "yes"}, "listed"),
     ({"name": "x", "capacity": 1}, "capacity"),
@@ -301,3 +302,11 @@ async def test_a_group_deleted_while_a_request_runs_is_404_not_500(
     r = await organiser.request(method, url, json=body)
     assert r.status_code == 404, r.text
     assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_a_group_language_is_kept_in_canonical_case(organiser: httpx.AsyncClient) -> None:
+    """pt-br, PT-BR and pt-BR are one tag; the group keeps it as pt-BR."""
+    group = await new_group(organiser, language="PT-br")
+    assert group["language"] == "pt-BR"
+    r = await organiser.patch(f"/api/groups/{group['id']}", json={"language": "zh-hant-tw"})
+    assert r.status_code == 200 and r.json()["language"] == "zh-Hant-TW"

@@ -9,6 +9,7 @@ import { fillSelect } from "./format-select.js";
 import * as formats from "./formats.js";
 import * as invites from "./invites.js";
 import * as keepOuts from "./keep-outs.js";
+import { fillLanguages } from "./languages.js";
 import * as meetings from "./meetings.js";
 import * as resources from "./resources.js";
 import * as stats from "./stats.js";
@@ -66,7 +67,7 @@ function openEditor(mode) {
   el.description.value = g ? g.description || "" : "";
   el.guidelines.value = g ? g.guidelines || "" : "";
   el.topics.value = g ? (g.topics || []).join(", ") : "";
-  el.language.value = g ? g.language || "en" : "en";
+  fillLanguages(el.language, g ? g.language || "en" : "en");
   setZone(el.timezone, g ? g.timezone : viewerZone());
   el.visibility.value = g ? g.visibility : "open";
   el.listed.checked = g ? Boolean(g.listed) : true;
