@@ -147,6 +147,8 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/api/catalogue"),
     ("GET", "/api/groups/{id}/public"),
     ("GET", "/groups/{id}/calendar.ics"),
+    ("GET", "/feeds/meeting-guide.json"),
+    ("GET", "/s/{id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]

@@ -164,3 +164,18 @@ async def test_only_listed_open_weekly_series_with_meetings_ahead_are_listed(
     # Unlisting a group takes its series out at once.
     await organiser.patch(f"/api/groups/{shown['id']}", json={"listed": False})
     assert await feed(client) == []
+
+
+async def test_languages_become_the_spec_s_language_types_where_it_has_one(
+    organiser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """pt-BR is Portuguese (POR); Welsh has no code in the spec, so no language type."""
+    made = {}
+    for language in ("pt-BR", "cy", "ar", "ase"):
+        group = await new_group(organiser, name=language, language=language)
+        [m, _] = await schedule(
+            organiser, group["id"], starts_at="2027-05-03T10:00", repeat={"weekly": {"count": 2}}
+        )
+        made[m["series_id"]] = language
+    types = {made[e["slug"]]: e["types"] for e in await feed(client)}
+    assert types == {"pt-BR": ["POR"], "cy": [], "ar": ["AR"], "ase": ["ASL"]}
