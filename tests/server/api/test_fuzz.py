@@ -149,6 +149,9 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/groups/{id}/calendar.ics"),
     ("GET", "/feeds/meeting-guide.json"),
     ("GET", "/s/{id}"),
+    ("GET", "/feeds/hsds"),
+    ("GET", "/feeds/hsds/services"),
+    ("GET", "/feeds/hsds/services/{id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
