@@ -44,6 +44,7 @@ from server.db.availability import UNAVAILABLE_TYPES
 from server.db.engine import create_engine, sessionmaker
 from server.db.migrate import upgrade
 from server.db.stats import record_meeting_stats
+from server.feeds import hsds, meeting_guide, series_link
 from server.hub import Hub
 from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
@@ -110,6 +111,9 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         *audit.routes,
         *catalogue.routes,
         *public_pages(),
+        *meeting_guide.routes,
+        *series_link.routes,
+        *hsds.routes,
         *ws.routes,
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]

@@ -161,6 +161,11 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/meetings/{id}/calendar.ics"),
     ("GET", "/api/series/{id}"),
     ("PATCH", "/api/series/{id}"),
+    ("GET", "/feeds/meeting-guide.json"),
+    ("GET", "/s/{id}"),
+    ("GET", "/feeds/hsds"),
+    ("GET", "/feeds/hsds/services"),
+    ("GET", "/feeds/hsds/services/{id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
