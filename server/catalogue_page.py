@@ -29,6 +29,7 @@ from server.db.models import Group, utcnow
 from server.html import page_lang, render
 from server.page_strings import Translate, translator
 from server.schedule import known_zone
+from server.slugs import group_path
 
 PER_PAGE = 50
 
@@ -72,7 +73,7 @@ def _card(group: dict[str, Any], filters: Filters, lang: str, t: Translate) -> d
     left, capacity = group["places_left"], group["capacity"]
     return {
         **group,
-        "href": f"/groups/{group['id']}",
+        "href": group_path(group["id"], group["name"]),
         "language_name": display_name(group["language"], lang),
         "topic_links": [(topic, links(topic=topic, page="")) for topic in group["topics"]],
         "meetings": meetings,

@@ -28,6 +28,7 @@ from server.context import ctx
 from server.db.models import Group, Meeting, Series, utcnow
 from server.feeds.meeting_guide import weekly_pattern
 from server.html import absolute
+from server.slugs import group_path
 
 NAMESPACE = uuid.UUID("6f1d3c1e-5b1a-4f0e-9c39-2a8f8f3e7d10")  # Hearth's, for uuid5
 VERSION = "3.0"
@@ -105,7 +106,7 @@ def schedule(
         out["description"] = f"{every} on {NAMES[day]} at {opens} ({zone} time)."
         link = f"/s/{series.id}"
     out["schedule_link"] = absolute(
-        request, link if group.visibility == "open" else "/groups/" + group.id
+        request, link if group.visibility == "open" else group_path(group.id, group.name)
     )
     return out
 
@@ -133,7 +134,7 @@ def service(request: Request, group: Group, ahead: list[Meeting], full: bool) ->
         "id": hsds_id("group", group.id),
         "name": group.name,
         "description": group.description,
-        "url": absolute(request, f"/groups/{group.id}"),
+        "url": absolute(request, group_path(group.id, group.name)),
         "status": "active" if ahead else "inactive",
         "application_process": (
             "Join online from the group's page, no sign-up needed."

@@ -25,6 +25,7 @@ from server.api.jsonio import json_response
 from server.context import ctx
 from server.db.models import Group, Meeting, Series, utcnow
 from server.html import absolute
+from server.slugs import group_path
 
 # The spec's language types, by the ISO 639 code Hearth stores (its primary subtag).
 LANGUAGE_TYPES = {
@@ -92,7 +93,7 @@ def entry(
         "attendance_option": "online",
         "types": sorted(types),
         "group": group.name,
-        "url": absolute(request, f"/groups/{group.id}"),
+        "url": absolute(request, group_path(group.id, group.name)),
         "updated": _updated(group.updated_at, series.updated_at, last_change),
     }
     if group.description:

@@ -20,6 +20,7 @@ from server.context import ctx
 from server.db.models import Group, Meeting, Series, utcnow
 from server.html import absolute
 from server.schedule import status
+from server.slugs import group_path
 
 # Where the link leads changes by the week: nobody may cache it.
 HEADERS = {"Cache-Control": "no-store"}
@@ -50,7 +51,7 @@ async def series_link(request: Request) -> Response:
     if not upcoming:
         raise not_found("meeting")
     if group.visibility != "open":
-        target = f"/groups/{group.id}"
+        target = group_path(group.id, group.name)
     else:
         minutes = app.settings.room_open_minutes
         opened = [
