@@ -82,6 +82,9 @@ def test_organiser_edits_a_template_copy_and_makes_it_the_default(
 
     page.reload()
     page.get_by_role("button", name="Evening circle").click()
+    expect(page.locator("#detail-name")).to_have_text("Evening circle")
+    # The demo group's own check-in (60 min) shows until this group's formats arrive.
+    expect(panel.locator("#format-list")).to_contain_text("55 min")
     expect(panel.locator("#format-list")).to_contain_text("Group default")
     panel.get_by_role("button", name="Edit: Peer-support check-in").click()
     first = editor.get_by_role("group", name="Part 1: Opening round")
@@ -116,6 +119,7 @@ def test_the_format_editor_follows_a_change_of_language(
     page = people.page(width=1280, height=860)
     sign_in(page, demo.url, *demo.organiser)
     page.get_by_role("button", name="Evening circle").click()
+    expect(page.locator("#detail-name")).to_have_text("Evening circle")  # not the demo's
     page.get_by_role("button", name="New from template: Recovery meeting, five parts").click()
     editor = page.locator("#format-form")
     first = editor.locator("#segment-list > li").first
@@ -144,6 +148,7 @@ def test_only_a_closing_part_offers_to_invite_commitments(demo: Demo, people: Pe
     page = people.page(width=390, height=844)
     sign_in(page, demo.url, *demo.organiser)
     page.get_by_role("button", name="Evening circle").click()
+    expect(page.locator("#detail-name")).to_have_text("Evening circle")  # not the demo's
     page.get_by_role("button", name="New from template: Peer-support check-in").click()
     editor = page.locator("#format-form")
     parts = editor.locator("#segment-list > li")
