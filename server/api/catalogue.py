@@ -46,7 +46,7 @@ async def public_group(request: Request) -> Response:
         out = await describe_one(app, session, group, utcnow())
         out["listed"] = group.listed
         if not group.listed:
-            out["calendar_url"] = None
+            out["calendar_url"] = out["page_url"] = None
         out["guidelines"] = group.guidelines
         return json_response(out)
 

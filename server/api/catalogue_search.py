@@ -20,6 +20,7 @@ from server.api.languages import normalise
 from server.api.meetings import meeting_out
 from server.context import AppContext
 from server.db.models import Group, Meeting
+from server.slugs import group_path
 
 NEXT_MEETINGS = 3
 # Half a year of a weekly group: enough to find its Tuesdays, or its evening meetings.
@@ -100,6 +101,7 @@ def describe(
         "places_left": places_left(app, group, meetings[0] if meetings else None),
         "next_meetings": nexts,
         "calendar_url": f"/groups/{group.id}/calendar.ics",
+        "page_url": group_path(group.id, group.name),
     }
 
 

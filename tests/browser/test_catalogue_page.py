@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from server.slugs import group_path
 from tests.browser.api_steps import new_group, organiser, schedule
 from tests.browser.conftest import Demo, People, Shot
 from tests.browser.steps import sign_in
@@ -44,7 +45,7 @@ def test_the_catalogue_searches_and_filters_with_scripts_off(
     expect(cards).to_have_count(2)
     expect(page.locator("#results")).not_to_contain_text("Hidden")
     expect(cards.first.get_by_role("link", name=f"Soon {word}", exact=True)).to_have_attribute(
-        "href", f"/groups/{soon}"
+        "href", group_path(soon, f"Soon {word}")
     )
     expect(cards.first.locator(".badge.lang")).to_have_text("Portuguese (Brazil)")
     expect(page.locator("#results-status")).to_have_text("2 groups found.")

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from server.slugs import group_path
 from tests.server.api.test_groups import new_group
 from tests.server.api.test_meetings import local, schedule
 
@@ -100,7 +101,7 @@ async def test_the_catalogue_works_without_scripts(
     assert {"q", "topic", "language", "day", "time", "tz", "now", "soon"} <= set(home.fields)
     assert home.selected["tz"] == "UTC"
     assert home.cards == [grief["id"], carers["id"]]
-    assert home.group_links == [f"/groups/{grief['id']}", f"/groups/{carers['id']}"]
+    assert home.group_links == [group_path(g["id"], g["name"]) for g in (grief, carers)]
     assert "Portuguese (Brazil)" in home.words and "12 places left of 12" in home.words
     assert "Hidden circle" not in home.words and hidden["id"] not in str(home.links)
     canonical = [h for h in home.heads if h.get("rel") == "canonical"]

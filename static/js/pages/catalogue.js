@@ -65,7 +65,7 @@ function groupCard(group) {
     h(
       "div",
       { class: "group-head" },
-      h("h2", { id: titleId, dir: "auto" }, h("a", { href: `/groups/${encodeURIComponent(group.id)}`, text: group.name })),
+      h("h2", { id: titleId, dir: "auto" }, h("a", { href: group.page_url || `/groups/${encodeURIComponent(group.id)}`, text: group.name })),
       h("span", { class: closed ? "badge invite" : "badge open", text: closed ? t("group.invite_only") : t("group.open") }),
       group.language ? h("span", { class: "badge lang", text: languageName(group.language) }) : null,
     ),

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from server.context import AppContext
+from server.slugs import group_path
 from tests.server.api.test_groups import error_fields, new_group
 from tests.server.api.test_meetings import schedule
 from tests.server.feeds.hsds_spec import PAGE, problems, service_problems
@@ -61,7 +62,7 @@ async def test_a_listed_group_is_a_service_with_its_schedules_in_rrule_terms(
     assert (item["name"], item["status"]) == ("Carers", "active")
 
     service = await full(client, item["id"])
-    assert service["url"] == f"http://testserver/groups/{group['id']}"
+    assert service["url"] == "http://testserver" + group_path(group["id"], group["name"])
     assert [lang["code"] for lang in service["languages"]] == ["pt"]
     by_start = {s["dtstart"]: s for s in service["schedules"]}
     assert set(by_start) == {"2027-03-07", "2027-07-06", "2027-08-01"}
@@ -106,7 +107,9 @@ async def test_unlisted_and_deleted_groups_are_never_services_and_codes_never_ap
     invited = await full(client, ids["By Invitation"])
     assert invite["code"] not in str(invited) and "invitation" in invited["application_process"]
     [s] = invited["schedules"]
-    assert s["schedule_link"] == f"http://testserver/groups/{closed['id']}"  # never a room
+    assert s["schedule_link"] == "http://testserver" + group_path(
+        closed["id"], closed["name"]
+    )  # never a room
     everything = str(listing) + str(invited)
     assert hidden["id"] not in everything and "Hidden" not in everything
 

@@ -9,6 +9,7 @@ import httpx
 
 from server.context import AppContext
 from server.db.models import Series
+from server.slugs import group_path
 from tests.server.api.test_groups import new_group
 from tests.server.api.test_meetings import local, schedule
 from tests.server.feeds.spec import problems
@@ -67,7 +68,7 @@ async def test_a_weekly_series_is_one_entry_with_the_spec_fields(
     assert e["types"] == ["S", "XT"]  # Spanish; cross talk permitted; never C nor O
     assert e["attendance_option"] == "online"
     assert e["notes"] == "Peer support for carers.\nAll welcome."
-    assert e["url"] == f"http://testserver/groups/{group['id']}"
+    assert e["url"] == "http://testserver" + group_path(group["id"], group["name"])
     assert e["conference_url"] == f"http://testserver/s/{e['slug']}"
     updated = datetime.strptime(e["updated"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     assert before <= updated <= datetime.now(UTC)

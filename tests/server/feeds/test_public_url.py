@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from server.config import Settings
+from server.slugs import group_path
 from tests.server.api.test_groups import new_group
 from tests.server.api.test_meetings import local, schedule
 
@@ -34,7 +35,7 @@ async def test_join_links_and_pages_are_on_the_public_address(
     )
     [e] = (await client.get("/feeds/meeting-guide.json")).json()
     assert e["conference_url"] == f"{PUBLIC}/s/{m['series_id']}"
-    assert e["url"] == f"{PUBLIC}/groups/{group['id']}"
+    assert e["url"] == PUBLIC + group_path(group["id"], group["name"])
     r = await client.get(f"/s/{m['series_id']}")
     assert r.headers["location"] == f"{PUBLIC}/m/{m['id']}"
     [service] = (await client.get("/feeds/hsds/services")).json()["contents"]

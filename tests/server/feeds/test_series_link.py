@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from server.slugs import group_path
 from tests.server.api.test_groups import new_group
 from tests.server.api.test_meetings import local, schedule
 
@@ -66,5 +67,5 @@ async def test_an_invite_only_group_s_link_leads_to_its_page_not_its_room(
     )
     r = await client.get(f"/s/{m['series_id']}")
     assert r.status_code == 303
-    assert r.headers["location"] == f"http://testserver/groups/{group['id']}"
+    assert r.headers["location"] == "http://testserver" + group_path(group["id"], group["name"])
     assert invite["code"] not in r.headers["location"] and m["id"] not in r.headers["location"]
