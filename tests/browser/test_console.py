@@ -60,7 +60,7 @@ def test_organiser_creates_a_weekly_group_and_finds_it_in_the_catalogue(
     meetings.get_by_label("Starts").fill(f"{tuesday.isoformat()}T19:00")
     expect(meetings.get_by_label("Time zone")).to_have_value("Europe/London")
     meetings.get_by_label("Length (minutes)").fill("90")
-    meetings.get_by_label("Repeat weekly").check()
+    meetings.get_by_label("Repeats").select_option(label="Every week")
     meetings.get_by_label("Number of meetings").fill("10")
     meetings.get_by_role("button", name="Schedule").click()
     expect(page.locator("#console-status")).to_contain_text("10 meetings scheduled")

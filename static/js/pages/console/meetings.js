@@ -2,7 +2,7 @@
 
 import { api, clearErrors, fieldError, showErrors } from "../../api.js";
 import { $, confirmDialog, h, show } from "../../dom.js";
-import { formatNumber, locale, t } from "../../i18n.js";
+import { formatNumber, locale, ordinal, t } from "../../i18n.js";
 import { formatRange, formatWhen } from "../../time.js";
 import { fillSelect } from "./format-select.js";
 import { listPanel } from "./lists.js";
@@ -90,10 +90,43 @@ function formatChoice(m) {
   return h("span", { class: "field compact" }, h("label", { for: id, text: t("meeting.format") }), select);
 }
 
+const WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+
+/** The `repeat` of POST /api/groups/{id}/meetings for the form's choice: a monthly one
+ * takes its weekday, and which of the month's, from the first meeting's date. */
+function repeatRule(choice, startsAt, count) {
+  const day = new Date(`${startsAt.slice(0, 10)}T12:00:00Z`);
+  const weekday = WEEKDAYS[day.getUTCDay()];
+  const nth = Math.ceil(day.getUTCDate() / 7); // a 5th weekday is its month's last
+  const rule = {
+    weekly: { weekly: { interval: 1, count } },
+    fortnightly: { weekly: { interval: 2, count } },
+    monthly: { monthly: { weekday, nth: nth > 4 ? -1 : nth, count } },
+    monthly_last: { monthly: { weekday, nth: -1, count } },
+  }[choice];
+  $("#m-count").dataset.field = `repeat.${Object.keys(rule)[0]}.count`;
+  return rule;
+}
+
+/** Says which weekday of the month a monthly choice means, for the date chosen. */
+function repeatNote(el) {
+  const choice = el.repeat.value;
+  if (!el.starts_at.value || !choice.startsWith("monthly")) return "";
+  const day = new Date(`${el.starts_at.value.slice(0, 10)}T12:00:00Z`);
+  const weekday = new Intl.DateTimeFormat(locale(), { weekday: "long", timeZone: "UTC" }).format(day);
+  const nth = Math.ceil(day.getUTCDate() / 7);
+  if (choice === "monthly_last" || nth > 4) return t("meeting.monthly_last_note", { weekday });
+  return t("meeting.monthly_nth_note", { weekday, n: ordinal(nth) });
+}
+
 export function wire() {
-  $("#m-weekly").addEventListener("change", (event) => {
-    show($("#m-count-field"), event.target.checked);
-  });
+  const explain = () => {
+    show($("#m-count-field"), Boolean(meetingForm.elements.repeat.value));
+    $("#m-repeat-note").textContent = repeatNote(meetingForm.elements);
+  };
+  meetingForm.elements.repeat.addEventListener("change", explain);
+  meetingForm.elements.starts_at.addEventListener("input", explain);
+  document.addEventListener("langchange", explain);
 
   fillSelect($("#m-format"), "meeting.group_default", "");
   meetingForm.addEventListener("submit", async (event) => {
@@ -112,13 +145,13 @@ export function wire() {
     };
     if (el.title.value.trim()) body.title = el.title.value.trim();
     if (el.format_id.value) body.format_id = el.format_id.value;
-    if (el.weekly.checked) body.repeat = { weekly: { count: Number(el.count.value) } };
+    if (el.repeat.value) body.repeat = repeatRule(el.repeat.value, el.starts_at.value, Number(el.count.value));
     try {
       const created = await api(groupPath("/meetings"), { method: "POST", body });
       const n = Array.isArray(created) ? created.length : 1;
       say(t(n === 1 ? "console.scheduled_one" : "console.scheduled", { n: formatNumber(n) }));
       meetingForm.reset();
-      show($("#m-count-field"), false);
+      explain();
       setZone(el.timezone, state.current.timezone);
       await load();
     } catch (error) {
