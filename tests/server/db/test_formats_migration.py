@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from server.config import Settings
 from server.db.engine import create_engine
 from server.db.migrate import upgrade
+from tests.server.db.migration_steps import downgrade, empty_schema
 from tests.server.db.test_audit_migration import _add
 
 
@@ -19,16 +20,6 @@ def _seed(conn: Connection) -> None:
     _add(conn, "groups", id="g1", owner_id=1)
     _add(conn, "meetings", id="m1", group_id="g1")
     _add(conn, "invites", id="i1", group_id="g1", code_hash="h")
-
-
-def _down(conn: Connection) -> None:
-    from alembic import command
-
-    from server.db.migrate import alembic_config
-
-    cfg = alembic_config()
-    cfg.attributes["connection"] = conn
-    command.downgrade(cfg, "0006")
 
 
 def _counts(conn: Connection) -> tuple[int, ...]:
@@ -45,17 +36,14 @@ async def test_0005_goes_down_and_up_keeping_groups_and_meetings(
     settings = Settings(data_dir=tmp_path / "m", database_url=database, secret_key="x")
     engine = create_engine(settings)
     try:
-        if database:
-            async with engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
+        await empty_schema(engine, database)
         await upgrade(engine, "0006")
         async with engine.begin() as conn:
             await conn.run_sync(_seed)
         await upgrade(engine)
         async with engine.begin() as conn:
             assert await conn.run_sync(_counts) == (1, 1, 1)
-            await conn.run_sync(_down)
+            await conn.run_sync(downgrade, "0006")
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
             columns = {

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from server.config import Settings
 from server.db.engine import create_engine
 from server.db.migrate import upgrade
+from tests.server.db.migration_steps import downgrade, empty_schema
 from tests.server.db.test_audit_migration import _add
 
 MADE = datetime(2027, 1, 5, 12, 0)
@@ -37,26 +38,13 @@ def _rows(conn: Connection, query: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(text(query))]
 
 
-def _down(conn: Connection) -> None:
-    from alembic import command
-
-    from server.db.migrate import alembic_config
-
-    cfg = alembic_config()
-    cfg.attributes["connection"] = conn
-    command.downgrade(cfg, "0008")
-
-
 async def test_0009_gives_series_their_rule_and_meetings_their_updated_at(
     tmp_path: Path, database: str
 ) -> None:
     settings = Settings(data_dir=tmp_path / "m", database_url=database, secret_key="x")
     engine = create_engine(settings)
     try:
-        if database:
-            async with engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
+        await empty_schema(engine, database)
         await upgrade(engine, "0008")
         async with engine.begin() as conn:
             await conn.run_sync(_seed)
@@ -69,7 +57,7 @@ async def test_0009_gives_series_their_rule_and_meetings_their_updated_at(
             stamps = await conn.run_sync(_rows, "SELECT updated_at FROM meetings")
             assert {str(s[0])[:16] for s in stamps} == {"2027-01-05 12:00"}
         async with engine.begin() as conn:
-            await conn.run_sync(_down)
+            await conn.run_sync(downgrade, "0008")
         async with engine.connect() as conn:
             ids = await conn.run_sync(_rows, "SELECT id FROM meetings ORDER BY id")
             assert ids == [("m1",), ("m2",), ("m3",)]

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from server.config import Settings
 from server.db.engine import create_engine
 from server.db.migrate import upgrade
+from tests.server.db.migration_steps import downgrade, empty_schema
 from tests.server.db.test_audit_migration import _add
 
 
@@ -26,16 +27,6 @@ def _figures(conn: Connection) -> None:
         _add(conn, "meeting_stats", meeting_id=meeting_id, group_id="g1", segments="[]")
 
 
-def _down(conn: Connection) -> None:
-    from alembic import command
-
-    from server.db.migrate import alembic_config
-
-    cfg = alembic_config()
-    cfg.attributes["connection"] = conn
-    command.downgrade(cfg, "0007")
-
-
 def _count(conn: Connection, table: str) -> int:
     return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
@@ -48,17 +39,14 @@ async def test_0008_goes_down_and_up_and_its_rows_follow_their_meeting(
     settings = Settings(data_dir=tmp_path / "m", database_url=database, secret_key="x")
     engine = create_engine(settings)
     try:
-        if database:
-            async with engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
+        await empty_schema(engine, database)
         await upgrade(engine, "0007")
         async with engine.begin() as conn:
             await conn.run_sync(_seed)
         await upgrade(engine)
         async with engine.begin() as conn:
             await conn.run_sync(_figures)
-            await conn.run_sync(_down)
+            await conn.run_sync(downgrade, "0007")
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
             assert await conn.run_sync(_count, "meetings") == 2
