@@ -1,27 +1,34 @@
-"""The `hearth` command: serve, user add, migrate, and the demo."""
+"""The `hearth` command: serve, user, migrate, and the demo.
+
+A configuration mistake is one line naming the setting and exit code 2; a refused
+command (a taken name, mismatched passwords) one line and exit code 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging.config
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
+from server.cli_users import CommandError, add_parsers
 from server.config import ConfigError, Settings
 from server.logs import log_config
 
+# A configuration mistake: the operator's to fix, distinct from a refused command (1).
+EXIT_CONFIG = 2
+
 
 def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise SystemExit(f"hearth: {exc}") from None
+    settings = Settings.from_env()
+    settings.check_data_dir()
+    return settings
 
 
-async def _migrate(settings: Settings) -> str | None:
+async def _migrate_async(settings: Settings) -> str | None:
     from server.db.engine import create_engine
     from server.db.migrate import current_revision, upgrade
 
@@ -33,53 +40,30 @@ async def _migrate(settings: Settings) -> str | None:
         await engine.dispose()
 
 
+def _migrate(settings: Settings) -> str | None:
+    """Migrates, or turns a database that cannot be reached into a ConfigError."""
+    from server.db.connect_error import explain
+
+    try:
+        return asyncio.run(_migrate_async(settings))
+    except Exception as exc:
+        setting = "HEARTH_DATABASE_URL" if settings.database_url else "HEARTH_DATA_DIR"
+        line = explain(exc, settings.effective_database_url, setting)
+        if line is None:
+            raise
+        raise ConfigError(line) from None
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
-    settings = _settings()
-    revision = asyncio.run(_migrate(settings))
+    revision = _migrate(_settings())
     print(f"database is at revision {revision}")
     return 0
 
 
-def _read_password(prompt_twice: bool) -> str:
-    if sys.stdin.isatty() and prompt_twice:
-        first = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != first:
-            raise SystemExit("hearth: the passwords do not match")
-        return first
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-async def _add_user(settings: Settings, name: str, password: str, role: str) -> None:
-    from server.api.auth import add_user
-    from server.api.errors import ApiError
-    from server.db.engine import create_engine, sessionmaker
-
-    engine = create_engine(settings)
-    try:
-        async with sessionmaker(engine)() as session:
-            try:
-                await add_user(session, name, password, role)
-            except ApiError as exc:
-                raise SystemExit(f"hearth: {exc.message}") from None
-    finally:
-        await engine.dispose()
-
-
-def cmd_user_add(args: argparse.Namespace) -> int:
-    from server.api.auth import UserIn
-
+def cmd_user(args: argparse.Namespace) -> int:
     settings = _settings()
-    password = _read_password(prompt_twice=True)
-    import msgspec
-
-    try:
-        msgspec.convert({"username": args.name, "password": password, "role": args.role}, UserIn)
-    except msgspec.ValidationError as exc:
-        raise SystemExit(f"hearth: {exc}") from None
-    asyncio.run(_migrate(settings))
-    asyncio.run(_add_user(settings, args.name, password, args.role))
-    print(f"created {args.role} {args.name.strip().lower()}")
-    return 0
+    result: int = args.user_func(args, settings, lambda: _migrate(settings))
+    return result
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -89,13 +73,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     if args.workers > 1 and not settings.redis_url:
-        raise SystemExit(
-            "hearth: --workers > 1 needs HEARTH_REDIS_URL: the in-memory room log lives "
-            "in one process, so workers could not share a meeting."
+        raise ConfigError(
+            "HEARTH_REDIS_URL: --workers > 1 needs it: the in-memory room log lives "
+            "in one process, so workers could not share a meeting"
         )
     # Resolve the key once so that every worker signs with the same one.
     os.environ["HEARTH_SECRET_KEY"] = settings.resolved_secret_key()
-    asyncio.run(_migrate(settings))
+    _migrate(settings)
     if args.demo:
         from server.demo import create_demo
 
@@ -149,25 +133,56 @@ def _raise_file_limit(connections: int) -> None:
             )
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
+
+
+def _workers(text: str) -> int:
+    workers = int(text)
+    if workers < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return workers
+
+
+def _version() -> str:
+    try:
+        return version("hearth")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="hearth", description="Hearth: live support-group meetings."
+        prog="hearth",
+        description="Hearth: live support-group meetings. Settings are HEARTH_* "
+        "environment variables (docs/operations.md, Configuration).",
     )
+    parser.add_argument("--version", action="version", version=f"hearth {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the server (migrations run first)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = sub.add_parser(
+        "serve",
+        help="run the server (migrations run first)",
+        description="Run the server. Migrations run first; SIGTERM drains (closes every "
+        "WebSocket with 1012 so its people resume on another worker) and exits.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="worker processes on the one port; more than 1 needs HEARTH_REDIS_URL",
+    )
     serve.add_argument("--demo", action="store_true", help="create a demo meeting that is open now")
     serve.set_defaults(func=cmd_serve)
 
-    user = sub.add_parser("user", help="manage accounts")
-    user_sub = user.add_subparsers(dest="user_command", required=True)
-    add = user_sub.add_parser("add", help="create an account; the password is read from stdin")
-    add.add_argument("name")
-    add.add_argument("--role", choices=["organiser", "facilitator"], required=True)
-    add.set_defaults(func=cmd_user_add)
+    add_parsers(sub)
+    sub.choices["user"].set_defaults(func=cmd_user)
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
@@ -177,7 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.config.dictConfig(log_config(Settings.log_level_from_env()))
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except ConfigError as exc:
+        print(f"hearth: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except CommandError as exc:
+        print(f"hearth: {exc}", file=sys.stderr)
+        return 1
     return result
 
 

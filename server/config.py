@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,44 @@ def _public_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(
             "HEARTH_PUBLIC_URL must be an http or https address, such as https://meet.example.org"
+        )
+    return raw
+
+
+# The drivers Hearth ships: anything else would fail later with a missing module.
+_DATABASE_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+_REDIS_SCHEMES = {"redis", "rediss", "unix"}
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    raw = env.get("HEARTH_DATABASE_URL", "").strip()
+    if not raw:
+        return ""
+    scheme, sep, rest = raw.partition("://")
+    driver = _DATABASE_SCHEMES.get(scheme.lower()) if sep else None
+    if driver is None:
+        raise ConfigError(
+            "HEARTH_DATABASE_URL must be a postgresql:// or sqlite:/// address, "
+            f"not {scheme.lower() + '://' if sep else 'this value'}"
+        )
+    return f"{driver}://{rest}"
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    raw = env.get("HEARTH_REDIS_URL", "").strip()
+    if not raw:
+        return ""
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in _REDIS_SCHEMES or not rest:
+        raise ConfigError(
+            "HEARTH_REDIS_URL must be a redis://, rediss:// or unix:// address, "
+            f"not {scheme.lower() + '://' if sep else 'this value'}"
         )
     return raw
 
@@ -131,16 +170,16 @@ class Settings:
             for o in env.get("HEARTH_ALLOWED_ORIGINS", "").split(",")
             if o.strip()
         )
-        database_url = env.get("HEARTH_DATABASE_URL", "").strip()
-        if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
-            database_url = "postgresql+asyncpg://" + database_url.split("://", 1)[1]
+        database_url = _database_url(env)
         level = env.get("HEARTH_LOG_LEVEL", "info").strip().lower() or "info"
         if level not in {"debug", "info", "warning", "error", "critical"}:
-            raise ConfigError("HEARTH_LOG_LEVEL must be debug, info, warning, error or critical")
+            raise ConfigError(
+                f"HEARTH_LOG_LEVEL must be debug, info, warning, error or critical, not {level!r}"
+            )
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            redis_url=env.get("HEARTH_REDIS_URL", "").strip(),
+            redis_url=_redis_url(env),
             secret_key=env.get("HEARTH_SECRET_KEY", "").strip(),
             allowed_origins=origins,
             log_level=level,
@@ -190,6 +229,24 @@ class Settings:
         env = os.environ if env is None else env
         level = env.get("HEARTH_LOG_LEVEL", "").strip().lower()
         return level if level in {"debug", "info", "warning", "error", "critical"} else "info"
+
+    def check_data_dir(self) -> None:
+        """Makes the data directory if it is needed and missing, and proves it writable,
+        so that a mistake there is one line naming the setting, not a traceback later."""
+        if self.database_url and self.secret_key:
+            return  # nothing is kept there
+        path = self.data_dir
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except FileExistsError:
+            raise ConfigError(f"HEARTH_DATA_DIR: {str(path)!r} is not a directory") from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ConfigError(
+                f"HEARTH_DATA_DIR: cannot use {str(path)!r} ({reason.lower()})"
+            ) from None
 
     def resolved_secret_key(self) -> str:
         """The signing key: HEARTH_SECRET_KEY, else one kept in the data directory.
