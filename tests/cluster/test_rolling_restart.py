@@ -65,7 +65,8 @@ class Person:
 
     @property
     def last_seq(self) -> int:
-        return max([*self.seqs, *(w["seq"] for w in self.welcomes)])
+        seqs: list[int] = [*self.seqs, *(w["seq"] for w in self.welcomes)]
+        return max(seqs)
 
 
 class Restarts:
