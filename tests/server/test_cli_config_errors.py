@@ -98,3 +98,12 @@ def test_a_bad_port_is_refused_by_the_parser(tmp_path: Path) -> None:
     result = hearth(tmp_path, "serve", "--port", "99999")
     assert result.returncode == 2
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_data_directory_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    # root may write anywhere on a disk, but not make directories in sysfs.
+    target = Path("/sys/hearth-data") if os.geteuid() == 0 else locked
+    result = hearth(tmp_path, "migrate", HEARTH_DATA_DIR=str(target))
+    assert_one_line(result, "HEARTH_DATA_DIR", f"cannot use '{target}'")
