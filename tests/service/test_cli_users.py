@@ -4,9 +4,9 @@ on PostgreSQL, passwords from a pipe and from a terminal (a pty)."""
 from __future__ import annotations
 
 import os
-import pty
 import secrets
 import select
+import subprocess
 import time
 from pathlib import Path
 
@@ -28,9 +28,11 @@ def _sign_in(server: Server, name: str, password: str) -> int:
 
 def on_a_terminal(server: Server, args: list[str], answers: list[bytes]) -> tuple[int, str]:
     """Runs `hearth *args` on a new pty, typing each answer at each prompt it shows."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: its controlling terminal is the pty
-        os.execve(HEARTH, [HEARTH, *args], server.env)
+    fd, tty = os.openpty()
+    proc = subprocess.Popen(
+        [HEARTH, *args], stdin=tty, stdout=tty, stderr=tty, env=server.env, start_new_session=True
+    )
+    os.close(tty)
     output = b""
     pending = list(answers)
     deadline = time.monotonic() + 30
@@ -48,10 +50,13 @@ def on_a_terminal(server: Server, args: list[str], answers: list[bytes]) -> tupl
                 prompts = output.count(b"Password: ") + output.count(b"Again: ")
                 while len(answers) - len(pending) < prompts and pending:
                     os.write(fd, pending.pop(0))  # one answer per prompt, once it shows
-        _, status = os.waitpid(pid, 0)
+        code = proc.wait(10)
     finally:
         os.close(fd)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return code, output.decode(errors="replace")
 
 
 def test_add_list_and_passwd(tmp_path: Path) -> None:
@@ -104,7 +109,7 @@ def test_the_password_is_asked_twice_on_a_terminal(tmp_path: Path) -> None:
         server, ["user", "add", name, "--role", "organiser"], [b"tty passphrase\n"] * 2
     )
     assert code == 0, out
-    assert "tty passphrase" not in out  # not echoed
+    assert "tty passphrase" not in out and "echoed" not in out  # not echoed
     assert f"created organiser {name}" in out
 
     code, out = on_a_terminal(
