@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+# SQLite's words for a file it cannot open or write; any other error is a bug, not a setting.
+_SQLITE_CANNOT_OPEN = ("unable to open", "readonly database", "disk I/O error", "not a database")
+
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
@@ -56,7 +59,10 @@ def explain(exc: BaseException, url: str, setting: str) -> str | None:
     setting `setting`), or None when `exc` is not one (a bug: it keeps its traceback)."""
     if url.startswith("sqlite"):
         for cause in _chain(exc):
-            if isinstance(cause, sqlite3.OperationalError | OSError):
+            opening = isinstance(cause, sqlite3.DatabaseError) and any(
+                words in str(cause) for words in _SQLITE_CANNOT_OPEN
+            )
+            if opening or isinstance(cause, OSError):
                 return f"{setting}: cannot open the SQLite database ({cause})"
         return None
     for cause in _chain(exc):

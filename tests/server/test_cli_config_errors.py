@@ -107,3 +107,11 @@ def test_a_data_directory_that_cannot_be_written_is_one_line(tmp_path: Path) -> 
     target = Path("/sys/hearth-data") if os.geteuid() == 0 else locked
     result = hearth(tmp_path, "migrate", HEARTH_DATA_DIR=str(target))
     assert_one_line(result, "HEARTH_DATA_DIR", f"cannot use '{target}'")
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "hearth.sqlite3").write_text("a shopping list, not a database\n")
+    result = hearth(tmp_path, "migrate")
+    assert_one_line(result, "HEARTH_DATA_DIR", "cannot open the SQLite database", "not a database")
