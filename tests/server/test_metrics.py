@@ -116,3 +116,10 @@ async def _settle(replica: Replica, done: Callable[[], bool]) -> None:
         while not done():
             replica.changed.clear()
             await replica.changed.wait()
+
+
+def test_the_token_comes_from_the_environment_and_stays_out_of_the_settings_repr() -> None:
+    settings = Settings.from_env({"HEARTH_METRICS_TOKEN": " s3cret-token \n"})
+    assert settings.metrics_token == "s3cret-token"
+    assert "s3cret-token" not in repr(settings)
+    assert Settings.from_env({}).metrics_token == ""  # open by default
