@@ -29,7 +29,7 @@ from prometheus_client import (
 from rooms import protocol
 
 # Which limit refused something (docs/operations.md, "Limits and abuse").
-RateLimit = Literal[
+LimitName = Literal[
     "command_rate",  # over HEARTH_RATE_LIMIT_COMMANDS: the command is refused
     "command_flood",  # far over it: the connection is closed (4429)
     "hello_retries",  # too many hellos on one connection
@@ -37,6 +37,8 @@ RateLimit = Literal[
     "address_seats",  # HEARTH_MAX_SEATS_PER_ADDRESS
     "address_connections",  # HEARTH_MAX_CONNECTIONS_PER_ADDRESS (HTTP 429)
     "server_connections",  # HEARTH_MAX_CONNECTIONS (HTTP 503)
+    "login_address",  # HEARTH_LOGIN_FAILURES_ALLOWED (HTTP 429)
+    "login_account",  # HEARTH_LOGIN_FAILURES_PER_ACCOUNT (HTTP 429)
 ]
 Resync = Literal["gap", "epoch", "reconnect"]
 
@@ -131,7 +133,7 @@ class Metrics:
         # otherwise find no series at all, and each hot call skips the label lookup.
         self.refusal_by_code = {c: self.refusals.labels(c) for c in protocol.ERROR_CODES}
         self.command_by_type = {t: self.commands.labels(t) for t in protocol.COMMAND_TYPES}
-        self.limit_hits = {name: self.rate_limited.labels(name) for name in _names(RateLimit)}
+        self.limit_hits = {name: self.rate_limited.labels(name) for name in _names(LimitName)}
         self.resync_by_reason = {r: self.resyncs.labels(r) for r in _names(Resync)}
         self.join_by_kind = {k: self.joins.labels(k) for k in ("join", "resume")}
 
@@ -161,7 +163,7 @@ class Metrics:
         if child is not None:
             child.inc()
 
-    def limited(self, limit: RateLimit) -> None:
+    def limited(self, limit: LimitName) -> None:
         self.limit_hits[limit].inc()
 
     def resynced(self, reason: Resync) -> None:
