@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import websockets
 
 from tests.service.conftest import Server, running_server
 from tests.service.rooms import create_meeting
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.service
 TOKEN = secrets.token_urlsafe(24)
 OUTSIDER = "127.0.0.2"  # counted per address (127.0.0.1 never is: server/address_limits.py)
 JOINS_PER_MINUTE = 2
+SOCKETS_PER_ADDRESS = JOINS_PER_MINUTE + 1
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,7 @@ def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
         tmp_path_factory.mktemp("metrics"),
         HEARTH_METRICS_TOKEN=TOKEN,
         HEARTH_JOINS_PER_ADDRESS_PER_MINUTE=str(JOINS_PER_MINUTE),
+        HEARTH_MAX_CONNECTIONS_PER_ADDRESS=str(SOCKETS_PER_ADDRESS),
     ) as srv:
         yield srv
 
@@ -38,6 +41,11 @@ def server(service_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
 def letters() -> str:
     """A random name part with no digits (digits can look like a phone number: refused)."""
     return "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
+
+
+def outside(server: Server) -> socket.socket:
+    """A TCP connection to the server from OUTSIDER."""
+    return socket.create_connection(("127.0.0.1", server.port), source_address=(OUTSIDER, 0))
 
 
 def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
@@ -84,10 +92,18 @@ async def test_the_figures_follow_joins_refusals_commands_and_floods(server: Ser
 
     # Joins from one outside address, past its share of the minute.
     for n in range(JOINS_PER_MINUTE + 1):
-        sock = socket.create_connection(("127.0.0.1", server.port), source_address=(OUTSIDER, 0))
-        outsider = await Client.connect(meeting.ws_url, f"outsider{n}", sock=sock)
+        outsider = await Client.connect(meeting.ws_url, f"outsider{n}", sock=outside(server))
         reply = await outsider.hello()
     assert reply["code"] == "rate_limited"
+    # And past its share of open WebSockets (however soon the refused one is let go).
+    status = None
+    for n in range(SOCKETS_PER_ADDRESS + 1):
+        try:
+            await Client.connect(meeting.ws_url, f"lurker{n}", sock=outside(server))
+        except websockets.InvalidStatus as refused:
+            status = refused.response.status_code
+            break
+    assert status == 429
 
     after = scrape(server, TOKEN)
     assert moved(before, after, "hearth_joins_total", kind="join") == 3 + JOINS_PER_MINUTE
@@ -95,6 +111,7 @@ async def test_the_figures_follow_joins_refusals_commands_and_floods(server: Ser
     assert moved(before, after, "hearth_join_refusals_total", code="meeting_not_found") == 1
     assert moved(before, after, "hearth_join_refusals_total", code="rate_limited") == 1
     assert moved(before, after, "hearth_rate_limited_total", limit="address_joins") == 1
+    assert moved(before, after, "hearth_rate_limited_total", limit="address_connections") == 1
     assert moved(before, after, "hearth_commands_total", type="say") == 1
     assert moved(before, after, "hearth_commands_total", type="raise_hand") == 1
     assert moved(before, after, "hearth_rate_limited_total", limit="command_flood") == 1
@@ -104,7 +121,7 @@ async def test_the_figures_follow_joins_refusals_commands_and_floods(server: Ser
     assert moved(before, after, "hearth_log_append_seconds_count") >= 5
     assert value(after, "hearth_rooms") >= 1
     assert value(after, "hearth_participants_connected") >= 2 + JOINS_PER_MINUTE
-    assert value(after, "hearth_connections") >= 3 + JOINS_PER_MINUTE
+    assert value(after, "hearth_connections") >= 3 + SOCKETS_PER_ADDRESS
     assert value(after, "process_resident_memory_bytes") > 0
 
     # Everyone leaves: the open-connection gauges come back down.
@@ -128,8 +145,7 @@ async def test_a_scrape_names_no_meeting_person_text_or_address(server: Server) 
     assert (await heron.command("say", text=marker))["type"] == "ack"
     await host.wait_for("message", text=marker)
     await heron.command("whisper", to=host.me, text=f"whisper {marker}")
-    sock = socket.create_connection(("127.0.0.1", server.port), source_address=(OUTSIDER, 0))
-    await Client.connect(meeting.ws_url, "outsider", sock=sock)
+    await Client.connect(meeting.ws_url, "outsider", sock=outside(server))
     text = scrape_text(server, TOKEN)
     for secret in (meeting.id, meeting.group_id, pseudonym, marker, "127.0.0", TOKEN):
         assert secret not in text, secret
