@@ -48,6 +48,15 @@ def outside(server: Server) -> socket.socket:
     return socket.create_connection(("127.0.0.1", server.port), source_address=(OUTSIDER, 0))
 
 
+async def settled(server: Server, name: str, expected: float) -> None:
+    """Waits until a scrape shows `expected` (a closed connection is let go just after)."""
+    for _ in range(50):
+        if value(scrape(server, TOKEN), name) == expected:
+            return
+        await asyncio.sleep(0.1)
+    assert value(scrape(server, TOKEN), name) == expected
+
+
 def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
@@ -95,15 +104,14 @@ async def test_the_figures_follow_joins_refusals_commands_and_floods(server: Ser
         outsider = await Client.connect(meeting.ws_url, f"outsider{n}", sock=outside(server))
         reply = await outsider.hello()
     assert reply["code"] == "rate_limited"
-    # And past its share of open WebSockets (however soon the refused one is let go).
-    status = None
-    for n in range(SOCKETS_PER_ADDRESS + 1):
-        try:
-            await Client.connect(meeting.ws_url, f"lurker{n}", sock=outside(server))
-        except websockets.InvalidStatus as refused:
-            status = refused.response.status_code
-            break
-    assert status == 429
+    # And past its share of open WebSockets: the two that joined, one more, and no more.
+    await outsider.closed()
+    open_now = 3 + JOINS_PER_MINUTE  # host, wren, twin and the outsiders who got in
+    await settled(server, "hearth_connections", open_now)
+    await Client.connect(meeting.ws_url, "lurker", sock=outside(server))
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await Client.connect(meeting.ws_url, "one too many", sock=outside(server))
+    assert refused.value.response.status_code == 429
 
     after = scrape(server, TOKEN)
     assert moved(before, after, "hearth_joins_total", kind="join") == 3 + JOINS_PER_MINUTE
@@ -121,7 +129,7 @@ async def test_the_figures_follow_joins_refusals_commands_and_floods(server: Ser
     assert moved(before, after, "hearth_log_append_seconds_count") >= 5
     assert value(after, "hearth_rooms") >= 1
     assert value(after, "hearth_participants_connected") >= 2 + JOINS_PER_MINUTE
-    assert value(after, "hearth_connections") >= 3 + SOCKETS_PER_ADDRESS
+    assert value(after, "hearth_connections") == open_now + 1
     assert value(after, "process_resident_memory_bytes") > 0
 
     # Everyone leaves: the open-connection gauges come back down.
