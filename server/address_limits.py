@@ -25,6 +25,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.config import Settings
+from server.metrics import Metrics
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 ADDRESS_KEY = "hearth.address"  # the scope key under which the guard leaves the address
@@ -178,9 +179,16 @@ class AddressGuard:
     refuses one over them with HTTP 503 or 429 before the upgrade, and leaves the address
     in the scope (under ADDRESS_KEY) for the hello and seat limits."""
 
-    def __init__(self, app: ASGIApp, limits: AddressLimits, settings: Settings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limits: AddressLimits,
+        settings: Settings,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.app = app
         self.limits = limits
+        self.metrics = metrics
         self.networks = trusted_networks(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -190,6 +198,10 @@ class AddressGuard:
         address = client_address(scope, self.networks)
         status = self.limits.open(address)
         if status is not None:
+            if self.metrics is not None:
+                self.metrics.limited(
+                    "server_connections" if status == 503 else "address_connections"
+                )
             await _refuse(scope, send, status)
             return
         try:

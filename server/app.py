@@ -27,6 +27,7 @@ from server.api import (
     invites,
     keep_outs,
     meetings,
+    metrics,
     resources,
     stats,
 )
@@ -46,6 +47,7 @@ from server.db.migrate import upgrade
 from server.db.stats import record_meeting_stats
 from server.feeds import hsds, meeting_guide, series_link
 from server.hub import Hub
+from server.metrics import Metrics
 from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
 
@@ -97,6 +99,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *metrics.routes,
         *auth.routes,
         *groups.routes,
         *facilitators.routes,
@@ -129,6 +132,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     settings = settings or Settings.from_env()
     context = AppContext(settings=settings)
     limits = AddressLimits(settings)
+    figures = Metrics()
+    figures.watch(connections=lambda: limits.total)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,7 +143,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         context.db = sessionmaker(context.engine)
         context.signer = Signer(settings.resolved_secret_key())
         sink = functools.partial(record_meeting_stats, context.db)
-        context.hub = await Hub.start(settings, stats=sink)
+        context.hub = await Hub.start(settings, stats=sink, metrics=figures)
         try:
             yield
         finally:
@@ -151,7 +156,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             Middleware(SecurityHeadersAndAccessLog),
             Middleware(RejectNul),
             Middleware(CrossSiteGuard, allowed=settings.allowed_origins),
-            Middleware(AddressGuard, limits=limits, settings=settings),
+            Middleware(AddressGuard, limits=limits, settings=settings, metrics=figures),
         ],
         exception_handlers={
             ApiError: api_error_handler,

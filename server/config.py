@@ -11,7 +11,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -152,6 +152,8 @@ class Settings:
     # Where people reach Hearth ("https://meet.example.org"): absolute links in public
     # pages, feeds and calendars. Empty: the request's own scheme and host.
     public_url: str = ""
+    # When set, GET /metrics wants `Authorization: Bearer <this>` (docs/operations.md, "Metrics").
+    metrics_token: str = field(default="", repr=False)
     # Set by `hearth serve` for its workers: it has migrated the database already.
     migrate_on_start: bool = True
 
@@ -219,6 +221,7 @@ class Settings:
             max_header_bytes=_int(env, "HEARTH_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
             trusted_proxies=_networks(env, "HEARTH_TRUSTED_PROXIES"),
             public_url=_public_url(env),
+            metrics_token=env.get("HEARTH_METRICS_TOKEN", "").strip(),
             migrate_on_start=_bool(env, "HEARTH_MIGRATE_ON_START", True),
         )
 

@@ -19,6 +19,7 @@ from typing import Literal
 from starlette.websockets import WebSocket
 
 from rooms import protocol
+from server.metrics import Metrics
 
 log = logging.getLogger("hearth.ws")
 
@@ -36,6 +37,7 @@ class Connection:
         "device_hash",
         "last_seq",
         "meeting_id",
+        "metrics",
         "muted",
         "participant_id",
         "pseudonym",
@@ -49,9 +51,15 @@ class Connection:
     )
 
     def __init__(
-        self, websocket: WebSocket, conn_id: str, meeting_id: str, max_frames: int
+        self,
+        websocket: WebSocket,
+        conn_id: str,
+        meeting_id: str,
+        max_frames: int,
+        metrics: Metrics | None = None,
     ) -> None:
         self.websocket = websocket
+        self.metrics = metrics
         self.conn_id = conn_id
         self.meeting_id = meeting_id
         self.participant_id: str | None = None
@@ -99,6 +107,8 @@ class Connection:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             log.info("closing a connection that stopped reading (%s)", self.meeting_id)
+            if self.metrics is not None:
+                self.metrics.slow_consumer_closes.inc()
             self._force_close(protocol.CloseCode.TRY_AGAIN, "too slow")  # it resumes with last_seq
             return False
         return True

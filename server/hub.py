@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import logging
 import secrets
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from server.config import Settings
 from server.connection import Connection
 from server.log.base import LogEntry, LogUnavailable, RoomLog
 from server.log.factory import create_room_log
+from server.metrics import Metrics, Resync
 from server.replica import Replica
 from server.room_setup import RoomSetup, log_ttl_seconds
 from server.stalls import StallWatch
@@ -60,12 +62,19 @@ class _Pending:
 
 class Hub:
     def __init__(
-        self, settings: Settings, room_log: RoomLog, stats: StatsSink | None = None
+        self,
+        settings: Settings,
+        room_log: RoomLog,
+        stats: StatsSink | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.log = room_log
         self.stats = stats
         self.worker_id = secrets.token_hex(4)
+        self.metrics = metrics or Metrics()
+        self.metrics.identify(self.worker_id)
+        self.metrics.watch(rooms=self._room_count, participants=self._participant_count)
         self.replicas: dict[str, Replica] = {}
         self._opening: dict[str, asyncio.Task[Replica]] = {}
         self._pending: dict[str, _Pending] = {}
@@ -79,9 +88,13 @@ class Hub:
 
     @classmethod
     async def start(
-        cls, settings: Settings, room_log: RoomLog | None = None, stats: StatsSink | None = None
+        cls,
+        settings: Settings,
+        room_log: RoomLog | None = None,
+        stats: StatsSink | None = None,
+        metrics: Metrics | None = None,
     ) -> Hub:
-        hub = cls(settings, room_log or create_room_log(settings), stats)
+        hub = cls(settings, room_log or create_room_log(settings), stats, metrics)
         hub.log.on_reconnect(hub.resync_all)
         await hub.log.start(hub._deliver)
         hub.spawn(hub._heartbeat(), "heartbeat")
@@ -117,6 +130,12 @@ class Hub:
         except Exception as exc:
             return f"unavailable: {type(exc).__name__}"
         return "ok"
+
+    def _room_count(self) -> float:
+        return len(self.replicas)
+
+    def _participant_count(self) -> float:
+        return sum(len(replica.connections) for replica in list(self.replicas.values()))
 
     def new_conn_id(self) -> str:
         return f"{self.worker_id}.{next(self._counter)}"
@@ -154,7 +173,7 @@ class Hub:
         meeting_id = setup.meeting_id
         replica = self.replicas.get(meeting_id)
         if replica is None:
-            replica = Replica(setup)
+            replica = Replica(setup, self.metrics.deliveries)
             self.replicas[meeting_id] = replica
         await self.log.subscribe(meeting_id)
         await self.resync(replica)
@@ -189,6 +208,7 @@ class Hub:
         lost = bool(replica.epoch) and epoch != replica.epoch
         if lost:
             log.warning("room %s lost its history; starting it over", replica.meeting_id)
+            self.metrics.histories_lost.inc()
             rejoin = replica.history_lost()
         replica.epoch = epoch or None
         entries = await self.log.history(replica.meeting_id, replica.applied_seq)
@@ -220,9 +240,10 @@ class Hub:
     def resync_all(self) -> None:
         """After the log reconnected: every replica may have missed deliveries."""
         for replica in list(self.replicas.values()):
-            self.spawn(self._safe_resync(replica), f"resync {replica.meeting_id}")
+            self.spawn(self._safe_resync(replica, "reconnect"), f"resync {replica.meeting_id}")
 
-    async def _safe_resync(self, replica: Replica) -> None:
+    async def _safe_resync(self, replica: Replica, reason: Resync) -> None:
+        self.metrics.resynced(reason)
         with contextlib.suppress(LogUnavailable, TimeoutError):
             await self.resync(replica)
 
@@ -310,10 +331,19 @@ class Hub:
     # Log -------------------------------------------------------------------
 
     async def append(self, meeting_id: str, payload: bytes, ttl: int) -> LogEntry:
+        started = time.perf_counter()
         try:
-            return await asyncio.wait_for(self.log.append(meeting_id, payload, ttl), APPEND_TIMEOUT)
+            entry = await asyncio.wait_for(
+                self.log.append(meeting_id, payload, ttl), APPEND_TIMEOUT
+            )
         except TimeoutError:
+            self.metrics.append_failures.inc()
             raise LogUnavailable("the room log did not answer in time") from None
+        except LogUnavailable:
+            self.metrics.append_failures.inc()
+            raise
+        self.metrics.append_seconds.observe(time.perf_counter() - started)
+        return entry
 
     async def tell_room(
         self, meeting_id: str, command: protocol.SystemCommand, ends_at_ms: int
@@ -348,7 +378,7 @@ class Hub:
             payload = replica.submission(actor, origin, command)
             entry = await self.append(replica.meeting_id, payload, replica.setup.ttl_seconds())
             if entry.seq > replica.applied_seq + 1:
-                self.spawn(self._safe_resync(replica), "resync")
+                self.spawn(self._safe_resync(replica, "gap"), "resync")
             return await asyncio.wait_for(asyncio.shield(future), OUTCOME_TIMEOUT)
         except TimeoutError:
             raise LogUnavailable("the room log did not deliver the command in time") from None
@@ -360,12 +390,12 @@ class Hub:
         if replica is None:
             return
         if entry.epoch != replica.epoch:
-            self.spawn(self._safe_resync(replica), "resync epoch")
+            self.spawn(self._safe_resync(replica, "epoch"), "resync epoch")
             return
         if entry.seq <= replica.applied_seq:
             return
         if entry.seq > replica.applied_seq + 1:
-            self.spawn(self._safe_resync(replica), "resync gap")
+            self.spawn(self._safe_resync(replica, "gap"), "resync gap")
             return
         self._apply(replica, entry)
 

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 
 import msgspec
+from prometheus_client import Counter
 
 from rooms import messages, protocol, reducer, state, views
 from rooms.reducer import Closing, Effect, Forget, Greet
@@ -36,8 +37,9 @@ class _Sent:
 
 
 class Replica:
-    def __init__(self, setup: RoomSetup) -> None:
+    def __init__(self, setup: RoomSetup, deliveries: Counter | None = None) -> None:
         self.setup = setup
+        self.deliveries = deliveries  # hearth_deliveries_total: one add per event
         self.meeting_id = setup.meeting_id
         self.room = state.Room.empty(setup.meeting_id)
         self.epoch: str | None = None
@@ -150,6 +152,7 @@ class Replica:
         self.events.append(_Sent(event, frame))
         if len(self.events) > MAX_EVENT_HISTORY:
             del self.events[: len(self.events) - MAX_EVENT_HISTORY]
+        sent = 0
         for conn in list(self.connections.values()):
             pid = conn.participant_id
             if (
@@ -157,7 +160,9 @@ class Replica:
                 and event.seq > conn.last_seq
                 and views.can_see(self.room, event, pid)
             ):
-                conn.send(frame)
+                sent += conn.send(frame)
+        if sent and self.deliveries is not None:
+            self.deliveries.inc(sent)
 
     def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Forget):

@@ -98,8 +98,13 @@ class _Session:
         self.websocket = websocket
         self.meeting_id = meeting_id
         self.conn = Connection(
-            websocket, self.hub.new_conn_id(), meeting_id, self.settings.send_queue_frames
+            websocket,
+            self.hub.new_conn_id(),
+            meeting_id,
+            self.settings.send_queue_frames,
+            self.hub.metrics,
         )
+        self.metrics = self.hub.metrics
         self.replica: Replica | None = None
         self.rate = RateLimit(
             self.settings.rate_limit_commands,
@@ -124,6 +129,8 @@ class _Session:
         close: CloseCode,
         request_id: str | None = None,
     ) -> None:
+        if not self.joined:
+            self.metrics.refused(code)
         self.conn.send(frames.error(code, message, request_id))
         self.conn.close(close, code)
 
@@ -131,6 +138,7 @@ class _Session:
         hello = await self._next_hello("Send hello first.")
         while hello is not None:
             if not self.limits.hello(self.address, time.monotonic()):
+                self.metrics.limited("address_joins")
                 self.refuse(
                     "rate_limited",
                     "Too many joins from your network; try again in a minute.",
@@ -146,6 +154,7 @@ class _Session:
             # pseudonym_taken, pseudonym_invalid or resume_failed: another hello may follow,
             # but each costs a database query and a log entry, so retries count as commands.
             if self.rate.hit(time.monotonic()) > self.settings.rate_limit_commands:
+                self.metrics.limited("hello_retries")
                 self.refuse("rate_limited", "Too many attempts; disconnected.", CloseCode.FLOOD)
                 return
             hello = await self._next_hello("Send hello again.")
@@ -222,6 +231,7 @@ class _Session:
             if not self.limits.take_seat(
                 self.address, self.meeting_id, admission.setup.config.capacity
             ):
+                self.metrics.limited("address_seats")
                 self.refuse(
                     "rate_limited",
                     "Too many people from your network are in this meeting already.",
@@ -265,11 +275,13 @@ class _Session:
         if isinstance(outcome, protocol.Err):
             if outcome.code in RETRYABLE:
                 # The client may try again on this same connection with a new hello.
+                self.metrics.refused(outcome.code)
                 self.conn.send(frames.refusal(outcome))
                 return "retry"
             self.refuse(outcome.code, outcome.message, refusal_close(outcome.code))
             return "refused"
         self.joined = True
+        self.metrics.join_by_kind["join" if hello.resume is None else "resume"].inc()
         return "joined"
 
     async def _serve(self) -> None:
@@ -287,6 +299,7 @@ class _Session:
                     return
                 count = self.rate.hit(time.monotonic())
                 if count > flood:
+                    self.metrics.limited("command_flood")
                     self.refuse("rate_limited", "Too many messages; disconnected.", CloseCode.FLOOD)
                     return
                 if isinstance(data, bytes):
@@ -300,6 +313,7 @@ class _Session:
                     self.conn.send(frames.error(exc.code, exc.message, exc.request_id))
                     continue
                 if count > settings.rate_limit_commands:
+                    self.metrics.limited("command_rate")
                     self.conn.send(frames.error("rate_limited", "Slow down a little.", frame.id))
                     continue
                 await self._command(frame)
@@ -321,6 +335,7 @@ class _Session:
 
     async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None
+        self.metrics.command(frame)
         request_id = frame.id
         pid = self.conn.participant_id
         if isinstance(frame, protocol.Hello):

@@ -36,6 +36,7 @@ from server.api.errors import ApiError, forbidden
 from server.api.jsonio import decode_body, json_response
 from server.context import AppContext, ctx
 from server.db.models import LoginFailure, User, UTCDateTime, utcnow
+from server.metrics import LimitName
 from server.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE,
@@ -130,7 +131,10 @@ async def _count(session: AsyncSession, key: str, request: Request) -> tuple[int
     return failures, (started + window - now).total_seconds()
 
 
-def _too_many(left: float) -> ApiError:
+def _too_many(request: Request, limit: LimitName, left: float) -> ApiError:
+    hub = ctx(request).hub
+    if hub is not None:
+        hub.metrics.limited(limit)
     return ApiError(
         429,
         "rate_limited",
@@ -157,10 +161,10 @@ async def _count_attempt(session: AsyncSession, request: Request, username: str)
     pair, account = _counters(request, username)
     failures, left = await _count(session, pair, request)
     if failures > s.login_failures_allowed:
-        raise _too_many(left)
+        raise _too_many(request, "login_address", left)
     failures, left = await _count(session, account, request)
     if failures > s.login_failures_per_account:
-        raise _too_many(left)
+        raise _too_many(request, "login_account", left)
 
 
 async def _settle(session: AsyncSession, request: Request, username: str, ok: bool) -> None:

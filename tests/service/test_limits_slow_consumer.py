@@ -10,6 +10,7 @@ import pytest
 
 from tests.service.conftest import Server, running_server
 from tests.service.rooms import Meeting, create_meeting
+from tests.service.scrape import scrape, value
 from tests.wsclient import Client
 
 pytestmark = pytest.mark.service
@@ -67,6 +68,7 @@ async def test_a_reader_that_stalls_is_cut_off_and_the_others_keep_up(server: Se
 
     sent, worst = await chat_until_the_server_gives_up(server, chatter, listener)
     assert "stopped reading" in server.log(), f"{sent} messages did not fill the queue"
+    assert value(scrape(server), "hearth_slow_consumer_closes_total") >= 1  # seen by the operator
     assert worst < 1.0, f"the others waited {worst:.2f}s for a message"
     await listener.drain(0.2)
     texts = [e["text"] for e in listener.events if e["type"] == "message"]

@@ -68,6 +68,8 @@ async def test_wrong_password_is_401_and_repeated_failures_are_throttled(
     )
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
+    figures = (await client.get("/metrics")).text  # what the operator sees
+    assert 'hearth_rate_limited_total{limit="login_address"} 1.0' in figures
 
 
 async def test_unknown_user_gets_the_same_answer_as_a_wrong_password(
