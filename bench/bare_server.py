@@ -2,8 +2,9 @@
 
 websockets' asyncio server, one room per path; `hello` gets a small `welcome`, `say`
 is broadcast to the room as a frame shaped like Hearth's `message` event (with a seq
-per room), encoded once and written with websockets' `broadcast()`. No database, no
-room log, no rules: whatever Hearth spends beyond this is the price of what it does.
+per room), encoded once and written with websockets' `broadcast()`, then acked to the
+sender as Hearth does. No database, no room log, no rules: whatever Hearth spends
+beyond this is the price of what it does.
 
     .venv/bin/python bench/bare_server.py --port 8765
 """
@@ -51,6 +52,7 @@ async def handler(ws: ServerConnection) -> None:
                 "text": str(frame.get("text", "")), "share": None, "masked": 0,
             }  # fmt: skip
             broadcast(room, json.dumps(event, separators=(",", ":"), ensure_ascii=False))
+            await ws.send(json.dumps({"type": "ack", "id": frame.get("id"), "seq": seq}))
     finally:
         room.discard(ws)
 

@@ -82,12 +82,21 @@ class Driver:
 def joins(driver: Driver, concurrency: int, settle: float = 3.0) -> dict[str, Any]:
     target = driver.target
     before = rss_kib(target.pids)
+    cpu0 = cpu_seconds(target.pids)
     results = driver.call("join", at=time.time() + 0.5, concurrency=concurrency)
+    cpu = cpu_seconds(target.pids) - cpu0
     seconds = max(r["last"] for r in results) - min(r["first"] for r in results)
     clients = sum(r["clients"] for r in results)
     time.sleep(settle)
     after = rss_kib(target.pids)
-    return {"clients": clients, "join_s": seconds, "rss_per_kib": (after - before) / clients}
+    return {
+        "clients": clients,
+        "join_s": seconds,
+        "rss_per_kib": (after - before) / clients,
+        "server_cpu_s": cpu,  # from half a second before the first connect
+        "load_cpu_s": sum(r["load_cpu"] for r in results),
+        "concurrency": min(concurrency, clients),
+    }
 
 
 def fanout(driver: Driver, deliveries: int, seconds: float, grace: float = 5.0) -> dict[str, Any]:
@@ -105,8 +114,8 @@ def fanout(driver: Driver, deliveries: int, seconds: float, grace: float = 5.0) 
     cpu = cpu_seconds(target.pids) - cpu0
     elapsed = time.time() - start
     lat = sorted(x for r in results for x in r["latencies"])
-    total = {k: sum(r[k] for r in results) for k in ("delivered", "lost", "dup", "expected")}
-    reorder = sum(r["reorder_n"] + r["reorder_seq"] for r in results)
+    keys = ("sent", "refused", "expected", "delivered", "lost", "dup", "reorder_speaker")
+    total = {k: sum(r[k] for r in results) for k in (*keys, "reorder_seq", "swaps_n")}
     closes: dict[str, int] = {}
     for r in results:
         for code, n in r["closes"].items():
@@ -118,7 +127,7 @@ def fanout(driver: Driver, deliveries: int, seconds: float, grace: float = 5.0) 
         "p50_ms": statistics.median(lat) * 1000 if lat else None,
         "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else None,
         **total,
-        "reordered": reorder,
+        "reordered": total["reorder_speaker"] + total["reorder_seq"],
         "closes": closes,
         "cpu_ms_per_1000": cpu * 1000 / max(1e-9, total["delivered"] / 1000),
         "server_cpu_pct": 100 * cpu / elapsed,

@@ -22,24 +22,7 @@ from websockets.asyncio.client import ClientConnection
 
 TEXT = '"text":"n='
 SEQ = re.compile(r'"seq":(\d+)')
-
-
-@dataclass
-class Member:
-    """One participant: what it received in the current phase."""
-
-    ws: ClientConnection
-    first_n: int = 0  # messages numbered below this belong to an earlier phase
-    seen: set[int] = field(default_factory=set)
-    last_n: int = -1
-    last_seq: int = -1
-    dup: int = 0
-    reorder_n: int = 0
-    reorder_seq: int = 0
-
-    def reset(self, first_n: int) -> None:
-        self.first_n, self.seen, self.last_n = first_n, set(), -1
-        self.dup = self.reorder_n = self.reorder_seq = 0
+ERROR = re.compile(r'"code":"(\w+)"')
 
 
 @dataclass
@@ -48,6 +31,28 @@ class Room:
     urls: list[str]  # one per member: the worker it connects to
     members: list[Member] = field(default_factory=list)
     next_n: int = 0
+    refused: int = 0  # says answered with an error in this phase: nobody gets them
+
+
+@dataclass
+class Member:
+    """One participant: what it received in the current phase."""
+
+    ws: ClientConnection
+    room: Room
+    first_n: int = 0  # messages numbered below this belong to an earlier phase
+    seen: set[int] = field(default_factory=set)
+    last_by_speaker: dict[int, int] = field(default_factory=dict)
+    last_n: int = -1
+    last_seq: int = -1
+    dup: int = 0
+    reorder_speaker: int = 0  # a speaker's messages out of the order it sent them
+    reorder_seq: int = 0  # an event seq not above the one before it
+    swaps_n: int = 0  # a lower room number after a higher one (two speakers raced)
+
+    def reset(self, first_n: int) -> None:
+        self.first_n, self.seen, self.last_by_speaker, self.last_n = first_n, set(), {}, -1
+        self.dup = self.reorder_speaker = self.reorder_seq = self.swaps_n = 0
 
 
 class Load:
@@ -69,7 +74,7 @@ class Load:
                 raw = await ws.recv()
                 assert isinstance(raw, str)
                 if '"type":"welcome"' in raw:
-                    return Member(ws)
+                    return Member(ws, room)
                 if '"type":"error"' in raw or '"type":"waiting"' in raw:
                     raise RuntimeError(f"join refused: {raw[:300]}")
 
@@ -77,6 +82,7 @@ class Load:
         """Every client connects and says hello at once (up to `concurrency` in flight)."""
         await asyncio.sleep(max(0.0, at - time.time()))
         sem = asyncio.Semaphore(concurrency)
+        cpu0 = _cpu()
         first = time.time()
         tasks = [
             [asyncio.create_task(self._join_one(room, i, sem)) for i in range(len(room.urls))]
@@ -85,10 +91,12 @@ class Load:
         for room, room_tasks in zip(self.rooms, tasks, strict=True):
             room.members = list(await asyncio.gather(*room_tasks))
         last = time.time()
+        cpu = _cpu() - cpu0
         for room in self.rooms:
             for m in room.members:
                 self.readers.append(asyncio.create_task(self._read(m)))
-        return {"first": first, "last": last, "clients": sum(len(r.urls) for r in self.rooms)}
+        clients = sum(len(r.urls) for r in self.rooms)
+        return {"first": first, "last": last, "clients": clients, "load_cpu": cpu}
 
     async def _read(self, m: Member) -> None:
         lat = self.latencies
@@ -96,6 +104,10 @@ class Load:
             async for raw in m.ws:
                 i = raw.find(TEXT)  # type: ignore[arg-type]
                 if i < 0:
+                    if '"type":"error"' in raw:  # type: ignore[operator]
+                        e = ERROR.search(raw)  # type: ignore[arg-type]
+                        self._count(f"error {e.group(1) if e else '?'}")
+                        m.room.refused += 1
                     continue
                 now = time.time()
                 assert isinstance(raw, str)
@@ -111,9 +123,14 @@ class Load:
                 else:
                     m.seen.add(n)
                 if n < m.last_n:
-                    m.reorder_n += 1
+                    m.swaps_n += 1
                 else:
                     m.last_n = n
+                speaker = n % len(m.room.members)
+                if n < m.last_by_speaker.get(speaker, -1):
+                    m.reorder_speaker += 1
+                else:
+                    m.last_by_speaker[speaker] = n
                 s = SEQ.search(raw)
                 if s is not None:
                     seq = int(s.group(1))
@@ -123,8 +140,10 @@ class Load:
                         m.last_seq = seq
         except websockets.ConnectionClosed:
             pass
-        code = str(m.ws.close_code)
-        self.closes[code] = self.closes.get(code, 0) + 1
+        self._count(f"close {m.ws.close_code}")
+
+    def _count(self, what: str) -> None:
+        self.closes[what] = self.closes.get(what, 0) + 1
 
     async def _speak(self, room: Room, start: float, count: int, rate: float) -> None:
         for k in range(count):
@@ -143,6 +162,7 @@ class Load:
         self.latencies.clear()  # in place: the readers hold this list
         self.closes = {}
         for room in self.rooms:
+            room.refused = 0
             for m in room.members:
                 m.reset(room.next_n)
         firsts = {room.index: room.next_n for room in self.rooms}
@@ -151,11 +171,11 @@ class Load:
         await asyncio.gather(
             *(self._speak(r, start + r.index * stagger, count, rate) for r in self.rooms)
         )
-        expected = sum(count * len(r.members) for r in self.rooms)
         for _ in range(int(grace / 0.02)):  # what is still on its way, or lost
-            if self._distinct() >= expected:
+            if self._distinct() >= self._expected(count):
                 break
             await asyncio.sleep(0.02)
+        expected = self._expected(count)
         cpu1 = _cpu()
         members = [m for r in self.rooms for m in r.members]
         distinct = self._distinct()
@@ -166,13 +186,18 @@ class Load:
             "delivered": distinct + sum(m.dup for m in members),
             "lost": expected - distinct,
             "dup": sum(m.dup for m in members),
-            "reorder_n": sum(m.reorder_n for m in members),
+            "refused": sum(r.refused for r in self.rooms),
+            "reorder_speaker": sum(m.reorder_speaker for m in members),
             "reorder_seq": sum(m.reorder_seq for m in members),
+            "swaps_n": sum(m.swaps_n for m in members),
             "latencies": self.latencies,
             "closes": dict(self.closes),
             "load_cpu": cpu1 - cpu0,
             "last_recv": self.last_recv,
         }
+
+    def _expected(self, count: int) -> int:
+        return sum((count - r.refused) * len(r.members) for r in self.rooms)
 
     def _distinct(self) -> int:
         return sum(len(m.seen) for r in self.rooms for m in r.members)
