@@ -159,7 +159,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--rooms", type=int, default=20)
     parser.add_argument("--clients", type=int, default=50, help="per room")
-    parser.add_argument("--rate", type=int, action="append", help="deliveries/s offered")
+    parser.add_argument(
+        "--rate", type=int, action="append", help="deliveries/s offered (repeat; 0: joins only)"
+    )
     parser.add_argument("--seconds", type=float, default=6.0, help="each fan-out window")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="room log on a private Redis")
@@ -181,8 +183,9 @@ def main() -> None:
         def make(r: int, c: int) -> Target:
             return bare(r, c) if args.bare else hearth(r, c, args.workers, args.redis)
 
+        rates = [r for r in args.rate or [10000] if r > 0]
         figures = run_target(
-            make, args.rooms, args.clients, args.rate or [10000], args.seconds,
+            make, args.rooms, args.clients, rates, args.seconds,
             args.processes, args.concurrency,
         )  # fmt: skip
         print(json.dumps(figures, indent=2))

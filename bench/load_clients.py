@@ -9,15 +9,16 @@ raw text, so the load costs far less per frame than the server it measures.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 import websockets
+from load_sink import Sink
 from websockets.asyncio.client import ClientConnection
 
 TEXT = '"text":"n='
@@ -40,6 +41,7 @@ class Member:
 
     ws: ClientConnection
     room: Room
+    sink: Sink | None = None
     first_n: int = 0  # messages numbered below this belong to an earlier phase
     seen: set[int] = field(default_factory=set)
     last_by_speaker: dict[int, int] = field(default_factory=dict)
@@ -60,7 +62,6 @@ class Load:
         self.rooms = rooms
         self.latencies: list[float] = []
         self.closes: dict[str, int] = {}
-        self.readers: list[asyncio.Task[None]] = []
         self.last_recv = 0.0
 
     async def _join_one(self, room: Room, i: int, sem: asyncio.Semaphore) -> Member:
@@ -94,53 +95,54 @@ class Load:
         cpu = _cpu() - cpu0
         for room in self.rooms:
             for m in room.members:
-                self.readers.append(asyncio.create_task(self._read(m)))
+                m.sink = Sink(m.ws, self._reader(m), self._count_close)
         clients = sum(len(r.urls) for r in self.rooms)
         return {"first": first, "last": last, "clients": clients, "load_cpu": cpu}
 
-    async def _read(self, m: Member) -> None:
+    def _reader(self, m: Member) -> Callable[[str], None]:
         lat = self.latencies
-        try:
-            async for raw in m.ws:
-                i = raw.find(TEXT)  # type: ignore[arg-type]
-                if i < 0:
-                    if '"type":"error"' in raw:  # type: ignore[operator]
-                        e = ERROR.search(raw)  # type: ignore[arg-type]
-                        self._count(f"error {e.group(1) if e else '?'}")
-                        m.room.refused += 1
-                    continue
-                now = time.time()
-                assert isinstance(raw, str)
-                i += len(TEXT)
-                j = raw.find(" t=", i)
-                n = int(raw[i:j])
-                if n < m.first_n:
-                    continue
-                lat.append(now - float(raw[j + 3 : raw.find('"', j)]))
-                self.last_recv = now
-                if n in m.seen:
-                    m.dup += 1
+
+        def on_text(raw: str) -> None:
+            i = raw.find(TEXT)
+            if i < 0:
+                if '"type":"error"' in raw:
+                    e = ERROR.search(raw)
+                    self._count(f"error {e.group(1) if e else '?'}")
+                    m.room.refused += 1
+                return
+            now = time.time()
+            i += len(TEXT)
+            j = raw.find(" t=", i)
+            n = int(raw[i:j])
+            if n < m.first_n:
+                return
+            lat.append(now - float(raw[j + 3 : raw.find('"', j)]))
+            self.last_recv = now
+            if n in m.seen:
+                m.dup += 1
+            else:
+                m.seen.add(n)
+            if n < m.last_n:
+                m.swaps_n += 1
+            else:
+                m.last_n = n
+            speaker = n % len(m.room.members)
+            if n < m.last_by_speaker.get(speaker, -1):
+                m.reorder_speaker += 1
+            else:
+                m.last_by_speaker[speaker] = n
+            s = SEQ.search(raw)
+            if s is not None:
+                seq = int(s.group(1))
+                if seq <= m.last_seq:
+                    m.reorder_seq += 1
                 else:
-                    m.seen.add(n)
-                if n < m.last_n:
-                    m.swaps_n += 1
-                else:
-                    m.last_n = n
-                speaker = n % len(m.room.members)
-                if n < m.last_by_speaker.get(speaker, -1):
-                    m.reorder_speaker += 1
-                else:
-                    m.last_by_speaker[speaker] = n
-                s = SEQ.search(raw)
-                if s is not None:
-                    seq = int(s.group(1))
-                    if seq <= m.last_seq:
-                        m.reorder_seq += 1
-                    else:
-                        m.last_seq = seq
-        except websockets.ConnectionClosed:
-            pass
-        self._count(f"close {m.ws.close_code}")
+                    m.last_seq = seq
+
+        return on_text
+
+    def _count_close(self, code: int) -> None:
+        self._count(f"close {code}")
 
     def _count(self, what: str) -> None:
         self.closes[what] = self.closes.get(what, 0) + 1
@@ -148,11 +150,9 @@ class Load:
     async def _speak(self, room: Room, start: float, count: int, rate: float) -> None:
         for k in range(count):
             await asyncio.sleep(max(0.0, start + k / rate - time.time()))
-            speaker = room.members[room.next_n % len(room.members)]
-            with contextlib.suppress(websockets.ConnectionClosed):
-                await speaker.ws.send(
-                    f'{{"type":"say","text":"n={room.next_n} t={time.time():.6f}"}}'
-                )
+            speaker = room.members[room.next_n % len(room.members)].sink
+            assert speaker is not None
+            speaker.send(f'{{"type":"say","text":"n={room.next_n} t={time.time():.6f}"}}')
             room.next_n += 1
 
     async def fanout(
@@ -204,9 +204,9 @@ class Load:
 
     async def close(self) -> None:
         for room in self.rooms:
-            await asyncio.gather(*(m.ws.close() for m in room.members), return_exceptions=True)
-        for t in self.readers:
-            t.cancel()
+            await asyncio.gather(
+                *(m.sink.close() for m in room.members if m.sink), return_exceptions=True
+            )
 
 
 def _cpu() -> float:
