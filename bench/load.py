@@ -21,6 +21,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,14 @@ class Driver:
                 proc.kill()
 
 
+def _merge(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in counts:
+        for k, n in c.items():
+            total[k] = total.get(k, 0) + n
+    return total
+
+
 def joins(driver: Driver, concurrency: int, settle: float = 3.0) -> dict[str, Any]:
     target = driver.target
     before = rss_kib(target.pids)
@@ -96,6 +105,7 @@ def joins(driver: Driver, concurrency: int, settle: float = 3.0) -> dict[str, An
         "server_cpu_s": cpu,  # from half a second before the first connect
         "load_cpu_s": sum(r["load_cpu"] for r in results),
         "concurrency": min(concurrency, clients),
+        "retries": _merge(r["retries"] for r in results),
     }
 
 
@@ -116,10 +126,7 @@ def fanout(driver: Driver, deliveries: int, seconds: float, grace: float = 5.0) 
     lat = sorted(x for r in results for x in r["latencies"])
     keys = ("sent", "refused", "expected", "delivered", "lost", "dup", "reorder_speaker")
     total = {k: sum(r[k] for r in results) for k in (*keys, "reorder_seq", "swaps_n")}
-    closes: dict[str, int] = {}
-    for r in results:
-        for code, n in r["closes"].items():
-            closes[code] = closes.get(code, 0) + n
+    closes = _merge(r["closes"] for r in results)
     last = max(r["last_recv"] for r in results)
     return {
         "offered": deliveries,
@@ -169,6 +176,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="load processes (core 1)")
     parser.add_argument("--concurrency", type=int, default=20000, help="connects in flight")
     parser.add_argument("--big", type=int, default=10000, help="idle participants, --table")
+    parser.add_argument(
+        "--big-concurrency", type=int, default=1000, help="connects in flight for --big"
+    )
     args = parser.parse_args()
     if len(os.sched_getaffinity(0)) < 2:
         raise SystemExit("bench: needs two cores (servers on core 0, load on core 1)")

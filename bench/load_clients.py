@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
 import time
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from websockets.asyncio.client import ClientConnection
 TEXT = '"text":"n='
 SEQ = re.compile(r'"seq":(\d+)')
 ERROR = re.compile(r'"code":"(\w+)"')
+RETRY = {"unavailable", "rate_limited"}  # the refusals a client meets again later
+JOIN_ATTEMPTS = 30
 
 
 @dataclass
@@ -65,24 +68,41 @@ class Load:
         self.last_recv = 0.0
 
     async def _join_one(self, room: Room, i: int, sem: asyncio.Semaphore) -> Member:
-        async with sem:
-            ws = await websockets.connect(
-                room.urls[i], compression=None, max_size=2**20, open_timeout=120,
-                ping_interval=None, close_timeout=2,
-            )  # fmt: skip
-            await ws.send(f'{{"type":"hello","pseudonym":"Member {i}"}}')
-            while True:
-                raw = await ws.recv()
-                assert isinstance(raw, str)
-                if '"type":"welcome"' in raw:
-                    return Member(ws, room)
-                if '"type":"error"' in raw or '"type":"waiting"' in raw:
-                    raise RuntimeError(f"join refused: {raw[:300]}")
+        """Connects and says hello; a refusal that says "try again" is retried, as the
+        browser would, and counted."""
+        for _attempt in range(JOIN_ATTEMPTS):
+            async with sem:
+                try:
+                    ws = await websockets.connect(
+                        room.urls[i], compression=None, max_size=2**20, open_timeout=120,
+                        ping_interval=None, close_timeout=2,
+                    )  # fmt: skip
+                except (OSError, websockets.InvalidHandshake) as exc:
+                    status = getattr(getattr(exc, "response", None), "status_code", None)
+                    self._count(f"connect {status or type(exc).__name__}")
+                else:
+                    await ws.send(f'{{"type":"hello","pseudonym":"Member {i}"}}')
+                    while True:
+                        raw = await ws.recv()
+                        assert isinstance(raw, str)
+                        if '"type":"welcome"' in raw:
+                            return Member(ws, room)
+                        if '"type":"error"' in raw or '"type":"waiting"' in raw:
+                            e = ERROR.search(raw)
+                            code = e.group(1) if e else raw[:60]
+                            if code not in RETRY:
+                                raise RuntimeError(f"join refused: {raw[:300]}")
+                            self._count(f"hello {code}")
+                            await ws.close()
+                            break
+            await asyncio.sleep(0.2 + random.random())
+        raise RuntimeError(f"no welcome after {JOIN_ATTEMPTS} attempts")
 
     async def join(self, at: float, concurrency: int) -> dict[str, Any]:
         """Every client connects and says hello at once (up to `concurrency` in flight)."""
         await asyncio.sleep(max(0.0, at - time.time()))
         sem = asyncio.Semaphore(concurrency)
+        self.closes = {}
         cpu0 = _cpu()
         first = time.time()
         tasks = [
@@ -97,7 +117,10 @@ class Load:
             for m in room.members:
                 m.sink = Sink(m.ws, self._reader(m), self._count_close)
         clients = sum(len(r.urls) for r in self.rooms)
-        return {"first": first, "last": last, "clients": clients, "load_cpu": cpu}
+        return {
+            "first": first, "last": last, "clients": clients, "load_cpu": cpu,
+            "retries": dict(self.closes),
+        }  # fmt: skip
 
     def _reader(self, m: Member) -> Callable[[str], None]:
         lat = self.latencies

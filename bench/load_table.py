@@ -19,31 +19,35 @@ TWO_WORKERS_RATE = 40_000
 
 
 def table(run_target: Callable[..., dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
-    def run(make: Callable[[int, int], Target], clients: int, rates: list[int]) -> dict[str, Any]:
+    def run(
+        make: Callable[[int, int], Target], rooms: int, rates: list[int], concurrency: int
+    ) -> dict[str, Any]:
         started = time.monotonic()
-        out = run_target(
-            make, ROOMS, clients, rates, args.seconds, args.processes, args.concurrency
-        )
+        out = run_target(make, rooms, CLIENTS, rates, args.seconds, args.processes, concurrency)
         print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
         return out
 
-    big = args.big // ROOMS
+    big = args.big // CLIENTS  # rooms of 50: a room's joins cost more the fuller it is
     print("hearth, one worker, memory log ...", flush=True)
-    h1 = run(lambda r, c: hearth(r, c), CLIENTS, list(RATES))
+    h1 = run(lambda r, c: hearth(r, c), ROOMS, list(RATES), args.concurrency)
     print("bare ...", flush=True)
-    b1 = run(bare, CLIENTS, list(RATES))
-    print(f"hearth, {big * ROOMS} idle ...", flush=True)
-    h_big = run(lambda r, c: hearth(r, c), big, [])
-    print(f"bare, {big * ROOMS} idle ...", flush=True)
-    b_big = run(bare, big, [])
+    b1 = run(bare, ROOMS, list(RATES), args.concurrency)
+    print(f"hearth, {big * CLIENTS} idle ...", flush=True)
+    h_big = run(lambda r, c: hearth(r, c), big, [], args.big_concurrency)
+    print(f"bare, {big * CLIENTS} idle ...", flush=True)
+    b_big = run(bare, big, [], args.big_concurrency)
     print("hearth, two workers on one core, Redis ...", flush=True)
-    h2 = run(lambda r, c: hearth(r, c, workers=2), CLIENTS, [TWO_WORKERS_RATE])
+    h2 = run(lambda r, c: hearth(r, c, workers=2), ROOMS, [TWO_WORKERS_RATE], args.concurrency)
     figures: dict[str, Any] = {
         "hearth": h1, "bare": b1, "hearth_idle_big": h_big, "bare_idle_big": b_big,
         "hearth_two_workers_redis": h2,
     }  # fmt: skip
     figures["markdown"] = markdown(figures, args)
     return figures
+
+
+def _retries(join: dict[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in join["retries"].items()) or "none"
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -101,11 +105,13 @@ def markdown(f: dict[str, Any], args: argparse.Namespace) -> str:
         f"| {hj['clients']:,} idle participants | server RSS per participant (KiB) "
         f"| {hj['rss_per_kib']:.1f} | {bj['rss_per_kib']:.1f} "
         f"| {_ratio(hj['rss_per_kib'], bj['rss_per_kib'])} |",
-        f"| {big:,} idle participants ({big // ROOMS} a room) | server RSS per participant (KiB) "
+        f"| {big:,} idle participants ({big // CLIENTS} rooms of {CLIENTS}, "
+        f"{args.big_concurrency} connects in flight) | server RSS per participant (KiB) "
         f"| {hb['join']['rss_per_kib']:.1f} | {bb['join']['rss_per_kib']:.1f} "
         f"| {_ratio(hb['join']['rss_per_kib'], bb['join']['rss_per_kib'])} |",
-        f"| | join time for all {big:,} (s) | {hb['join']['join_s']:.2f} "
-        f"| {bb['join']['join_s']:.2f} | {_ratio(hb['join']['join_s'], bb['join']['join_s'])} |",
+        f"| | join time for all {big:,} (s); hellos retried | {hb['join']['join_s']:.2f}; "
+        f"{_retries(hb['join'])} | {bb['join']['join_s']:.2f}; {_retries(bb['join'])} "
+        f"| {_ratio(hb['join']['join_s'], bb['join']['join_s'])} |",
     ]
     for rate in RATES:
         rows += _fanout_rows(
