@@ -25,6 +25,7 @@ from websockets.asyncio.client import ClientConnection
 TEXT = '"text":"n='
 SEQ = re.compile(r'"seq":(\d+)')
 ERROR = re.compile(r'"code":"(\w+)"')
+MESSAGE = re.compile(r'"message":"([^"]{0,60})')
 RETRY = {"unavailable", "rate_limited"}  # the refusals a client meets again later
 JOIN_ATTEMPTS = 30
 
@@ -129,8 +130,8 @@ class Load:
             i = raw.find(TEXT)
             if i < 0:
                 if '"type":"error"' in raw:
-                    e = ERROR.search(raw)
-                    self._count(f"error {e.group(1) if e else '?'}")
+                    e, said = ERROR.search(raw), MESSAGE.search(raw)
+                    self._count(f"error {e and e.group(1)}: {said and said.group(1)}")
                     m.room.refused += 1
                 return
             now = time.time()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -79,6 +80,7 @@ class Target:
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     hearths: list[Server] = field(default_factory=list)
     redis: RedisServer | None = None
+    tmp: Path | None = None  # data, logs: removed when stopped unless HEARTH_BENCH_KEEP=1
 
     def check(self) -> None:
         for server in self.hearths:
@@ -101,6 +103,8 @@ class Target:
                     proc.wait(5)
         if self.redis is not None:
             self.redis.stop()
+        if self.tmp is not None and os.environ.get("HEARTH_BENCH_KEEP") != "1":
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def hearth(rooms: int, clients: int, workers: int = 1, redis: bool = False) -> Target:
@@ -118,7 +122,7 @@ def hearth(rooms: int, clients: int, workers: int = 1, redis: bool = False) -> T
         "HEARTH_RATE_LIMIT_COMMANDS": "10000",
         "HEARTH_HELLO_TIMEOUT_SECONDS": "120",
     }
-    target = Target(f"hearth x{workers}", [])
+    target = Target(f"hearth x{workers}", [], tmp=tmp)
     try:
         if redis or workers > 1:
             with pinned(LOAD_CORE):

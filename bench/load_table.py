@@ -4,6 +4,7 @@ for docs/benchmarks.md: Hearth and the bare ceiling side by side, the same load 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ def table(run_target: Callable[..., dict[str, Any]], args: argparse.Namespace) -
         print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
         return out
 
+    load_before = os.getloadavg()[0]
     big = args.big // CLIENTS  # rooms of 50: a room's joins cost more the fuller it is
     print("hearth, one worker, memory log ...", flush=True)
     h1 = run(lambda r, c: hearth(r, c), ROOMS, list(RATES), args.concurrency)
@@ -42,6 +44,7 @@ def table(run_target: Callable[..., dict[str, Any]], args: argparse.Namespace) -
         "hearth": h1, "bare": b1, "hearth_idle_big": h_big, "bare_idle_big": b_big,
         "hearth_two_workers_redis": h2,
     }  # fmt: skip
+    figures["load_average"] = [load_before, os.getloadavg()[0]]
     figures["markdown"] = markdown(figures, args)
     return figures
 
@@ -93,7 +96,9 @@ def markdown(f: dict[str, Any], args: argparse.Namespace) -> str:
     rows = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit}: "
         f"`.venv/bin/python bench/load.py --table --seconds {args.seconds:g} "
-        f"--processes {args.processes}`",
+        f"--processes {args.processes}`; the machine's 1-minute load average was "
+        f"{f['load_average'][0]:.1f} at the start and {f['load_average'][1]:.1f} at the end "
+        "(other work shared the two cores: compare runs of similar load).",
         "",
         "| scenario | measure | Hearth | bare | Hearth ÷ bare |",
         "|---|---|---|---|---|",
