@@ -67,17 +67,19 @@ class Driver:
         self.target.check()
         return results
 
-    def close(self) -> None:
-        for conn in self.conns:
+    def close(self, graceful: bool) -> None:
+        """Closes the clients; after a failure the load processes are just ended."""
+        for conn in self.conns if graceful else []:
             try:
                 conn.send(("close", {}))
                 conn.poll(15) and conn.recv()
             except (OSError, EOFError):
                 pass
         for proc in self.procs:
-            proc.join(10)
+            proc.join(10 if graceful else 0)
             if proc.is_alive():
                 proc.kill()
+                proc.join(5)
 
 
 def _merge(counts: Iterable[dict[str, int]]) -> dict[str, int]:
@@ -148,15 +150,17 @@ def run_target(
 ) -> dict[str, Any]:  # fmt: skip
     target: Target = make(rooms, clients)
     driver = None
+    ok = False
     try:
         driver = Driver(target, processes)
         out: dict[str, Any] = {"join": joins(driver, concurrency)}
         for rate in rates:
             out[f"fanout_{rate}"] = fanout(driver, rate, seconds)
+        ok = True
         return out
     finally:
         if driver is not None:
-            driver.close()
+            driver.close(graceful=ok)
         target.stop()
 
 

@@ -85,7 +85,8 @@ class Target:
     def check(self) -> None:
         for server in self.hearths:
             if server.proc is None or server.proc.poll() is not None:
-                raise SystemExit(f"bench: hearth serve died:\n{server.log()[-3000:]}")
+                code = server.proc and server.proc.returncode
+                raise SystemExit(f"bench: hearth serve died (exit {code}):\n{server.log()[-3000:]}")
         for proc in self.procs:
             if proc.poll() is not None:
                 raise SystemExit(f"bench: {self.name} server died (exit {proc.returncode})")
