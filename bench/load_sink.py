@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 
 from websockets.asyncio.client import ClientConnection
-from websockets.frames import Opcode
+from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 
@@ -33,8 +33,8 @@ class Sink(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.protocol.receive_data(data)
         for event in self.protocol.events_received():
-            if event.opcode is Opcode.TEXT:
-                self.on_text(event.data.decode())
+            if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                self.on_text(bytes(event.data).decode())
         self._flush()
 
     def eof_received(self) -> None:
