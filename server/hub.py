@@ -22,6 +22,7 @@ from typing import Any
 from rooms import protocol
 from rooms.tally import MeetingTally
 from server import frames
+from server.admission_cache import AdmissionCache
 from server.clock import now_ms
 from server.config import Settings
 from server.connection import Connection
@@ -76,6 +77,7 @@ class Hub:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
         self.stalls = StallWatch()
+        self.admissions = AdmissionCache(settings.admission_cache_seconds)
 
     @classmethod
     async def start(
@@ -299,6 +301,7 @@ class Hub:
                 if timers is not None:
                     timers.cancel()
                 del self.replicas[meeting_id]
+                self.admissions.forget(meeting_id)
                 with contextlib.suppress(LogUnavailable):
                     await self.log.unsubscribe(meeting_id)
 

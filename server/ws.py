@@ -16,7 +16,7 @@ from rooms import protocol
 from rooms.protocol import CloseCode
 from server import frames
 from server.address_limits import ADDRESS_KEY, AddressLimits
-from server.admission import Admission, admit
+from server.admission import Admission, admit, read_facts
 from server.audit import audit_row, record, record_removal
 from server.clock import now_ms
 from server.connection import Connection
@@ -185,7 +185,7 @@ class _Session:
             return self.admission
         await self._give_back_invite()
         try:
-            admission = await admit(self.app, self.meeting_id, hello)
+            admission = await self._admit_now(hello)
         except UNAVAILABLE_TYPES as exc:
             if not database_unavailable(exc):
                 raise
@@ -198,6 +198,16 @@ class _Session:
         if admission.error is None:
             self.admission, self.admitted_for = admission, credentials
         return admission
+
+    async def _admit_now(self, hello: protocol.Hello) -> Admission:
+        """Admission from the cached facts of an open room, read once if missing."""
+        cache, meeting_id = self.hub.admissions, self.meeting_id
+        replica = self.hub.replicas.get(meeting_id)
+        facts = cache.get(meeting_id, replica)
+        if facts is None:
+            facts = await cache.read(meeting_id, replica, lambda: read_facts(self.app, meeting_id))
+        watch = replica.admission if replica is not None else None
+        return await admit(self.app, meeting_id, hello, facts, watch)
 
     async def _give_back_invite(self) -> None:
         """An invite use counts only for someone who got in (or into the lobby)."""

@@ -1,0 +1,106 @@
+"""A worker's memory of what admission read from the database for an open room.
+
+At the start of the hour every attendee of every meeting says hello within a few
+seconds; reading the meeting, its group, the group's keep-outs, resources and format
+for each of them made the database the bottleneck of the rush. One read per room now
+serves every hello that follows, for as long as the room's log shows no edit: an entry
+is tied to the room's replica and to its AdmissionWatch count (server/admission_watch.py),
+so an organiser's edit, a removal or the end, applied here in log order, retires it.
+A time limit (admission_cache_seconds) only bounds the damage of an edit whose log
+entry never got through.
+
+Plain data and bookkeeping: no I/O. The reading itself is server/admission.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.replica import Replica
+from server.room_setup import RoomSetup
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    """What the database says about one meeting's admission, at one moment."""
+
+    group_id: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+    ended_at: datetime | None
+    closed: bool  # invite only
+    lobby_until: datetime | None
+    keep_out_days: int
+    lobby_after_removal_minutes: int
+    kept_out: dict[str, datetime]  # device hash -> until when
+    setup: RoomSetup
+
+
+@dataclass(slots=True)
+class _Entry:
+    facts: MeetingFacts
+    replica: Replica | None  # None: no room here when read; the next replica adopts it
+    mark: int  # the replica's AdmissionWatch count when the read began
+    read_at: float
+
+
+Loader = Callable[[], Awaitable[MeetingFacts | None]]
+
+
+class AdmissionCache:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, _Entry] = {}
+        self._loading: dict[str, asyncio.Task[MeetingFacts | None]] = {}
+
+    def get(self, meeting_id: str, replica: Replica | None) -> MeetingFacts | None:
+        """The facts, while nothing in the room's log has made them stale."""
+        entry = self._entries.get(meeting_id)
+        if entry is None or replica is None or not replica.ready:
+            return None
+        if entry.replica is None:
+            # Read before this replica existed: it applies every edit made since.
+            entry.replica = replica
+        stale = (
+            entry.replica is not replica
+            or replica.admission.changes != entry.mark
+            or replica.ended
+            or time.monotonic() - entry.read_at > self.seconds
+        )
+        if stale:
+            del self._entries[meeting_id]
+            return None
+        return entry.facts
+
+    async def read(
+        self, meeting_id: str, replica: Replica | None, load: Loader
+    ) -> MeetingFacts | None:
+        """Reads through `load`, once for every hello that arrives while it runs."""
+        task = self._loading.get(meeting_id)
+        if task is None:
+            task = asyncio.create_task(self._load(meeting_id, replica, load))
+            self._loading[meeting_id] = task
+            task.add_done_callback(lambda _t: self._loading.pop(meeting_id, None))
+        return await asyncio.shield(task)
+
+    async def _load(
+        self, meeting_id: str, replica: Replica | None, load: Loader
+    ) -> MeetingFacts | None:
+        mark = replica.admission.changes if replica is not None else 0
+        read_at = time.monotonic()
+        facts = await load()
+        if facts is None or self.seconds <= 0:
+            return facts
+        if replica is not None and replica.admission.changes != mark:
+            return facts  # an edit arrived meanwhile: good for these hellos, not to keep
+        self._entries[meeting_id] = _Entry(facts, replica, mark, read_at)
+        return facts
+
+    def forget(self, meeting_id: str) -> None:
+        """The room left this worker: nothing would tell the entry about edits."""
+        self._entries.pop(meeting_id, None)
