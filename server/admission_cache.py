@@ -52,11 +52,38 @@ class _Entry:
 Loader = Callable[[], Awaitable[MeetingFacts | None]]
 
 
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a decision was based on: facts, and the room's edit count they were good for.
+
+    A join decided on them holds if the room applies it with the count unchanged
+    (Hub.submit `admitted_at`); an edit before it in the log means deciding again.
+    """
+
+    facts: MeetingFacts | None
+    replica: Replica | None
+    mark: int
+
+    def mark_for(self, replica: Replica) -> int:
+        """The count to expect from `replica` (-1, never: these facts were about another)."""
+        if self.replica is not None and self.replica is not replica:
+            return -1
+        return self.mark
+
+
 class AdmissionCache:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._entries: dict[str, _Entry] = {}
-        self._loading: dict[str, asyncio.Task[MeetingFacts | None]] = {}
+        self._loading: dict[str, asyncio.Task[Basis]] = {}
+
+    async def basis(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
+        """The facts kept for the room, or read through `load` if there are none."""
+        facts = self.get(meeting_id, replica)
+        if facts is not None:
+            assert replica is not None
+            return Basis(facts, replica, replica.admission.changes)
+        return await self.read(meeting_id, replica, load)
 
     def get(self, meeting_id: str, replica: Replica | None) -> MeetingFacts | None:
         """The facts, while nothing in the room's log has made them stale."""
@@ -77,9 +104,7 @@ class AdmissionCache:
             return None
         return entry.facts
 
-    async def read(
-        self, meeting_id: str, replica: Replica | None, load: Loader
-    ) -> MeetingFacts | None:
+    async def read(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
         """Reads through `load`, once for every hello that arrives while it runs."""
         task = self._loading.get(meeting_id)
         if task is None:
@@ -88,18 +113,16 @@ class AdmissionCache:
             task.add_done_callback(lambda _t: self._loading.pop(meeting_id, None))
         return await asyncio.shield(task)
 
-    async def _load(
-        self, meeting_id: str, replica: Replica | None, load: Loader
-    ) -> MeetingFacts | None:
+    async def _load(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
         mark = replica.admission.changes if replica is not None else 0
         read_at = time.monotonic()
-        facts = await load()
-        if facts is None or self.seconds <= 0:
-            return facts
+        basis = Basis(await load(), replica, mark)
+        if basis.facts is None or self.seconds <= 0:
+            return basis
         if replica is not None and replica.admission.changes != mark:
-            return facts  # an edit arrived meanwhile: good for these hellos, not to keep
-        self._entries[meeting_id] = _Entry(facts, replica, mark, read_at)
-        return facts
+            return basis  # an edit arrived meanwhile: these joins check again, none keep it
+        self._entries[meeting_id] = _Entry(basis.facts, replica, mark, read_at)
+        return basis
 
     def forget(self, meeting_id: str) -> None:
         """The room left this worker: nothing would tell the entry about edits."""

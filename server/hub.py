@@ -57,6 +57,7 @@ class _Pending:
     last_seq: int
     joining: bool
     request_id: str | None
+    admitted_at: int | None = None  # the AdmissionWatch count the join was decided on
 
 
 class Hub:
@@ -339,14 +340,20 @@ class Hub:
         *,
         joining: bool = False,
         request_id: str | None = None,
+        admitted_at: int | None = None,
     ) -> protocol.Outcome:
         """Appends a command and waits for this worker's replica to apply it.
 
+        A joining connection is attached when its join applies, unless `admitted_at`
+        says which edit count its admission was decided on and an edit came first in
+        the log: then it is left unattached, for the caller to decide again.
         Raises LogUnavailable when the log does not take it or deliver it in time.
         """
         origin = f"{self.worker_id}:{next(self._counter)}"
         future: asyncio.Future[protocol.Outcome] = asyncio.get_running_loop().create_future()
-        self._pending[origin] = _Pending(future, connection, last_seq, joining, request_id)
+        self._pending[origin] = _Pending(
+            future, connection, last_seq, joining, request_id, admitted_at
+        )
         try:
             payload = replica.submission(actor, origin, command)
             entry = await self.append(replica.meeting_id, payload, replica.setup.ttl_seconds())
@@ -381,7 +388,8 @@ class Hub:
         if pending is not None and not pending.future.done():
             conn = pending.connection
             if conn is not None and pending.joining:
-                replica.attach(conn, outcome, pending.last_seq)
+                if pending.admitted_at in (None, replica.admission.changes):
+                    replica.attach(conn, outcome, pending.last_seq)
             elif conn is not None:
                 conn.send(frames.reply(outcome, pending.request_id))
             pending.future.set_result(outcome)
