@@ -6,6 +6,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import pytest
+from sqlalchemy import update
+
+from rooms import protocol
+from server.db.models import Group
+from server.replica import Replica
+from server.room_setup import RoomSetup
 from tests.devices import device
 from tests.server.ws.inprocess import Client, InProcessHearth, Meeting
 
@@ -85,3 +92,34 @@ def test_a_removal_sends_the_next_newcomer_to_the_lobby(hearth: InProcessHearth)
     assert host.command("remove", participant_id=troll.me)["type"] == "ack"
     late = meeting.connect("late")
     assert late.hello(pseudonym="Late Comer")["type"] == "waiting"
+
+
+def test_a_join_overtaken_by_an_edit_in_the_log_is_decided_again_before_any_welcome(
+    hearth: InProcessHearth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a cache opens: admitted on kept facts, while the organiser's switch to
+    invite-only is committed and reaches the log just before the join does."""
+    meeting = hearth.create_meeting()
+    early = warm(meeting, 1)[0]
+    app = hearth.http.app.state.ctx  # type: ignore[attr-defined]
+    hub = app.hub
+    room = hub.room
+
+    async def edit_then_room(setup: RoomSetup) -> Replica:
+        replica: Replica = await room(setup)
+        monkeypatch.setattr(hub, "room", room)  # once
+        async with app.session() as session:
+            await session.execute(
+                update(Group).where(Group.id == meeting.group_id).values(visibility="closed")
+            )
+            await session.commit()
+        await hub.tell_room(meeting.id, protocol.Reconfigure(config=setup.config), 2**41)
+        return replica
+
+    monkeypatch.setattr(hub, "room", edit_then_room)
+    late = meeting.connect("late")
+    reply = late.hello(pseudonym="Late Comer")
+    assert reply["type"] == "error" and reply["code"] == "invite_required", reply
+    assert not any(f["type"] == "welcome" for f in late.frames)
+    joined = early.wait_for("joined")["participant"]
+    assert early.wait_for("left")["participant_id"] == joined["id"]
