@@ -79,30 +79,31 @@ class AdmissionCache:
 
     async def basis(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
         """The facts kept for the room, or read through `load` if there are none."""
-        facts = self.get(meeting_id, replica)
-        if facts is not None:
-            assert replica is not None
-            return Basis(facts, replica, replica.admission.changes)
-        return await self.read(meeting_id, replica, load)
+        kept = self.get(meeting_id, replica)
+        return kept if kept is not None else await self.read(meeting_id, replica, load)
 
-    def get(self, meeting_id: str, replica: Replica | None) -> MeetingFacts | None:
-        """The facts, while nothing in the room's log has made them stale."""
+    def get(self, meeting_id: str, replica: Replica | None) -> Basis | None:
+        """The facts, while nothing in the room's log has made them stale.
+
+        Before the room is ready here they are used too: a join decided on them is
+        checked against the edits the replica applies before it (Basis.mark_for).
+        """
         entry = self._entries.get(meeting_id)
-        if entry is None or replica is None or not replica.ready:
+        if entry is None:
             return None
-        if entry.replica is None:
+        if entry.replica is None and replica is not None and replica.ready:
             # Read before this replica existed: it applies every edit made since.
             entry.replica = replica
         stale = (
-            entry.replica is not replica
-            or replica.admission.changes != entry.mark
-            or replica.ended
-            or time.monotonic() - entry.read_at > self.seconds
+            time.monotonic() - entry.read_at > self.seconds
+            or (entry.replica is not None and entry.replica is not replica)
+            or (replica is not None and replica.ended)
+            or (entry.replica is not None and entry.replica.admission.changes != entry.mark)
         )
         if stale:
             del self._entries[meeting_id]
             return None
-        return entry.facts
+        return Basis(entry.facts, entry.replica, entry.mark)
 
     async def read(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
         """Reads through `load`, once for every hello that arrives while it runs."""
