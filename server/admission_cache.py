@@ -49,6 +49,11 @@ class _Entry:
     read_at: float
 
 
+# Facts no replica here watches yet (nobody got in so far) serve the hellos of a rush,
+# not much longer: a refusal they decide, an invite-only group opened meanwhile say,
+# has no log entry to correct it.
+UNWATCHED_SECONDS = 1.0
+
 Loader = Callable[[], Awaitable[MeetingFacts | None]]
 
 
@@ -94,8 +99,10 @@ class AdmissionCache:
         if entry.replica is None and replica is not None and replica.ready:
             # Read before this replica existed: it applies every edit made since.
             entry.replica = replica
+        age = time.monotonic() - entry.read_at
         stale = (
-            time.monotonic() - entry.read_at > self.seconds
+            age > self.seconds
+            or (entry.replica is None and age > UNWATCHED_SECONDS)
             or (entry.replica is not None and entry.replica is not replica)
             or (replica is not None and replica.ended)
             or (entry.replica is not None and entry.replica.admission.changes != entry.mark)

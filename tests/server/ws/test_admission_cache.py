@@ -4,6 +4,7 @@ or a removal must still hold for the very next newcomer, as if nothing were kept
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 import pytest
@@ -123,3 +124,20 @@ def test_a_join_overtaken_by_an_edit_in_the_log_is_decided_again_before_any_welc
     assert not any(f["type"] == "welcome" for f in late.frames)
     joined = early.wait_for("joined")["participant"]
     assert early.wait_for("left")["participant_id"] == joined["id"]
+
+
+def test_a_group_opened_while_nobody_got_in_admits_within_a_second(
+    hearth: InProcessHearth,
+) -> None:
+    """Refusals leave no room here to watch the log, so what they were decided on is
+    kept only for a rush's second, not for the cache's whole minute."""
+    meeting = hearth.create_meeting(visibility="closed")
+    assert refused(meeting) == "invite_required"
+    r = meeting.organiser.patch(f"/api/groups/{meeting.group_id}", json={"visibility": "open"})
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 3
+    while (reply := meeting.connect("newcomer").hello())["type"] == "error":
+        assert reply["code"] == "invite_required", reply
+        assert time.monotonic() < deadline, "still refused"
+        time.sleep(0.1)
+    assert reply["type"] == "welcome"
