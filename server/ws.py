@@ -280,7 +280,11 @@ class _Session:
                 joining=True,
                 admitted_at=basis.mark_for(self.replica) if basis is not None else None,
             )
-            if isinstance(outcome, protocol.Ok) and self.conn.participant_id is None:
+            if (
+                isinstance(outcome, protocol.Ok)
+                and outcome.participant_id is not None
+                and self.conn.participant_id is None
+            ):
                 outcome = await self._decide_again(hello, outcome, last_seq)
         except LogUnavailable:
             self.refuse(
