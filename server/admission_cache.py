@@ -53,6 +53,7 @@ class _Entry:
 # not much longer: a refusal they decide, an invite-only group opened meanwhile say,
 # has no log entry to correct it.
 UNWATCHED_SECONDS = 1.0
+PRUNE_AT = 256  # entries kept before the stale ones are swept out
 
 Loader = Callable[[], Awaitable[MeetingFacts | None]]
 
@@ -81,6 +82,7 @@ class AdmissionCache:
         self.seconds = seconds
         self._entries: dict[str, _Entry] = {}
         self._loading: dict[str, asyncio.Task[Basis]] = {}
+        self._prune_at = PRUNE_AT
 
     async def basis(self, meeting_id: str, replica: Replica | None, load: Loader) -> Basis:
         """The facts kept for the room, or read through `load` if there are none."""
@@ -130,7 +132,22 @@ class AdmissionCache:
         if replica is not None and replica.admission.changes != mark:
             return basis  # an edit arrived meanwhile: these joins check again, none keep it
         self._entries[meeting_id] = _Entry(basis.facts, replica, mark, read_at)
+        if len(self._entries) > self._prune_at:
+            self._prune()
         return basis
+
+    def _prune(self) -> None:
+        """Drops what can no longer serve: hellos for rooms that never opened here (not
+        yet open, refused) must not pile up entries. Amortised: the bar doubles."""
+        now = time.monotonic()
+        for meeting_id, entry in list(self._entries.items()):
+            age = now - entry.read_at
+            if age > self.seconds or (entry.replica is None and age > UNWATCHED_SECONDS):
+                del self._entries[meeting_id]
+        self._prune_at = max(PRUNE_AT, 2 * len(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def forget(self, meeting_id: str) -> None:
         """The room left this worker: nothing would tell the entry about edits."""
