@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from rooms import protocol
 from rooms.state import Room
+from server.api.live_rooms import open_meetings, reconfigure_rooms
 from server.context import AppContext
 from server.db.keep_outs import keep_out
 from server.db.models import AuditEntry, Group, Meeting, utcnow
@@ -91,11 +92,17 @@ async def record_removal(app: AppContext, group_id: str, device_hash: str | None
             group = await session.get(Group, group_id)
             if group is None:
                 return
-            if group.lobby_after_removal_minutes > 0:
+            lobby = group.lobby_after_removal_minutes > 0
+            if lobby:
                 until = utcnow() + timedelta(minutes=group.lobby_after_removal_minutes)
                 group.lobby_until = max(until, group.lobby_until or until)
                 await session.commit()
+            kept = device_hash is not None and group.keep_out_days > 0
             if device_hash is not None:
                 await keep_out(session, group_id, device_hash, group.keep_out_days)
+            if lobby or kept:
+                # Every worker's admission cache, in every open room of the group, reads
+                # the keep-out and the lobby again (server/admission_cache.py).
+                await reconfigure_rooms(app, session, await open_meetings(app, session, group_id))
     except Exception as exc:  # the meeting goes on even if the keep-out cannot be written
         log.warning("could not write a keep-out: %s", type(exc).__name__)

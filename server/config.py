@@ -121,6 +121,7 @@ class Settings:
     cookie_secure: bool = False
     # Room behaviour (PROTOCOL.md defaults).
     room_open_minutes: int = 15
+    admission_cache_seconds: int = 60  # an open room's admission facts (0: not kept)
     resume_grace_seconds: int = 60
     room_retention_seconds: int = 600
     hello_timeout_seconds: float = 10.0
@@ -188,6 +189,7 @@ class Settings:
             static_dir=Path(env.get("HEARTH_STATIC_DIR") or STATIC_DIR),
             cookie_secure=_bool(env, "HEARTH_COOKIE_SECURE", False),
             room_open_minutes=_int(env, "HEARTH_ROOM_OPEN_MINUTES", 15, 0, 24 * 60),
+            admission_cache_seconds=_int(env, "HEARTH_ADMISSION_CACHE_SECONDS", 60, 0, 3600),
             resume_grace_seconds=_int(env, "HEARTH_RESUME_GRACE_SECONDS", 60, 1, 3600),
             room_retention_seconds=_int(env, "HEARTH_ROOM_RETENTION_SECONDS", 600, 0, 7 * 86400),
             hello_timeout_seconds=float(_int(env, "HEARTH_HELLO_TIMEOUT_SECONDS", 10, 1, 600)),

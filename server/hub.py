@@ -23,6 +23,7 @@ from typing import Any
 from rooms import protocol
 from rooms.tally import MeetingTally
 from server import frames
+from server.admission_cache import AdmissionCache
 from server.clock import now_ms
 from server.config import Settings
 from server.connection import Connection
@@ -58,6 +59,7 @@ class _Pending:
     last_seq: int
     joining: bool
     request_id: str | None
+    admitted_at: int | None = None  # the AdmissionWatch count the join was decided on
 
 
 class Hub:
@@ -85,6 +87,7 @@ class Hub:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
         self.stalls = StallWatch()
+        self.admissions = AdmissionCache(settings.admission_cache_seconds)
 
     @classmethod
     async def start(
@@ -320,6 +323,7 @@ class Hub:
                 if timers is not None:
                     timers.cancel()
                 del self.replicas[meeting_id]
+                self.admissions.forget(meeting_id)
                 with contextlib.suppress(LogUnavailable):
                     await self.log.unsubscribe(meeting_id)
 
@@ -366,14 +370,20 @@ class Hub:
         *,
         joining: bool = False,
         request_id: str | None = None,
+        admitted_at: int | None = None,
     ) -> protocol.Outcome:
         """Appends a command and waits for this worker's replica to apply it.
 
+        A joining connection is attached when its join applies, unless `admitted_at`
+        says which edit count its admission was decided on and an edit came first in
+        the log: then it is left unattached, for the caller to decide again.
         Raises LogUnavailable when the log does not take it or deliver it in time.
         """
         origin = f"{self.worker_id}:{next(self._counter)}"
         future: asyncio.Future[protocol.Outcome] = asyncio.get_running_loop().create_future()
-        self._pending[origin] = _Pending(future, connection, last_seq, joining, request_id)
+        self._pending[origin] = _Pending(
+            future, connection, last_seq, joining, request_id, admitted_at
+        )
         try:
             payload = replica.submission(actor, origin, command)
             entry = await self.append(replica.meeting_id, payload, replica.setup.ttl_seconds())
@@ -408,7 +418,8 @@ class Hub:
         if pending is not None and not pending.future.done():
             conn = pending.connection
             if conn is not None and pending.joining:
-                replica.attach(conn, outcome, pending.last_seq)
+                if pending.admitted_at in (None, replica.admission.changes):
+                    replica.attach(conn, outcome, pending.last_seq)
             elif conn is not None:
                 conn.send(frames.reply(outcome, pending.request_id))
             pending.future.set_result(outcome)

@@ -21,6 +21,7 @@ from rooms import messages, protocol, reducer, state, views
 from rooms.reducer import Closing, Effect, Forget, Greet
 from rooms.tally import MeetingTally, meeting_tally
 from server import frames
+from server.admission_watch import AdmissionWatch
 from server.connection import Connection
 from server.log.base import LogEntry
 from server.room_setup import RoomSetup
@@ -53,6 +54,7 @@ class Replica:
         self.swept: list[Connection] = []  # live here, marked dropped by another worker
         self.resyncing = False
         self.resync_again = False
+        self.admission = AdmissionWatch()
 
     # Properties of the room -----------------------------------------------
 
@@ -107,7 +109,9 @@ class Replica:
         except (msgspec.DecodeError, msgspec.ValidationError):
             log.error("undecodable log entry %s in %s", entry.seq, self.meeting_id)
             return None, protocol.Err("bad_request", "undecodable")
+        device = self.admission.target_device(self.room, submission.command)
         result = reducer.apply(self.room, submission, entry.at_ms)
+        self.admission.observe(submission.command, result.outcome, device, entry.at_ms, self.ended)
         if isinstance(submission.command, protocol.Disconnect):
             self._note_sweep(submission.command)
         elif isinstance(submission.command, protocol.Promote | protocol.Demote):

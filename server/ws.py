@@ -16,7 +16,8 @@ from rooms import protocol
 from rooms.protocol import CloseCode
 from server import frames
 from server.address_limits import ADDRESS_KEY, AddressLimits
-from server.admission import Admission, admit
+from server.admission import Admission, admit, read_facts
+from server.admission_cache import Basis
 from server.audit import audit_row, record, record_removal
 from server.clock import now_ms
 from server.connection import Connection
@@ -115,6 +116,7 @@ class _Session:
         # A hello retried after pseudonym_taken reuses its admission: one invite use each.
         self.admission: Admission | None = None
         self.admitted_for: tuple[str | None, str | None, bool] | None = None
+        self.basis: Basis | None = None  # what the admission was decided on
         self.joined = False
         self.hello_deadline = hello_deadline
         # Counting only (server/address_limits.py): never logged, never stored.
@@ -188,13 +190,13 @@ class _Session:
             return None
         return frame
 
-    async def _admit(self, hello: protocol.Hello) -> Admission:
+    async def _admit(self, hello: protocol.Hello, fresh: bool = False) -> Admission:
         credentials = (hello.invite, hello.facilitator_token, hello.resume is None)
-        if self.admission is not None and self.admitted_for == credentials:
+        if self.admission is not None and self.admitted_for == credentials and not fresh:
             return self.admission
         await self._give_back_invite()
         try:
-            admission = await admit(self.app, self.meeting_id, hello)
+            admission = await self._admit_now(hello, fresh)
         except UNAVAILABLE_TYPES as exc:
             if not database_unavailable(exc):
                 raise
@@ -207,6 +209,22 @@ class _Session:
         if admission.error is None:
             self.admission, self.admitted_for = admission, credentials
         return admission
+
+    async def _admit_now(self, hello: protocol.Hello, fresh: bool = False) -> Admission:
+        """Admission from the cached facts of an open room (read once if missing), or,
+        `fresh`, from the database now."""
+        meeting_id = self.meeting_id
+        replica = self.hub.replicas.get(meeting_id)
+        if fresh:
+            self.basis = None
+            facts = await read_facts(self.app, meeting_id)
+        else:
+            self.basis = await self.hub.admissions.basis(
+                meeting_id, replica, lambda: read_facts(self.app, meeting_id)
+            )
+            facts = self.basis.facts
+        watch = replica.admission if replica is not None else None
+        return await admit(self.app, meeting_id, hello, facts, watch)
 
     async def _give_back_invite(self) -> None:
         """An invite use counts only for someone who got in (or into the lobby)."""
@@ -262,9 +280,22 @@ class _Session:
             last_seq = 0
         try:
             self.replica = await self.hub.room(admission.setup)
+            basis = self.basis
             outcome = await self.hub.submit(
-                self.replica, None, command, self.conn, last_seq, joining=True
+                self.replica,
+                None,
+                command,
+                self.conn,
+                last_seq,
+                joining=True,
+                admitted_at=basis.mark_for(self.replica) if basis is not None else None,
             )
+            if (
+                isinstance(outcome, protocol.Ok)
+                and outcome.participant_id is not None
+                and self.conn.participant_id is None
+            ):
+                outcome = await self._decide_again(hello, outcome, last_seq)
         except LogUnavailable:
             self.refuse(
                 "unavailable",
@@ -283,6 +314,22 @@ class _Session:
         self.joined = True
         self.metrics.join_by_kind["join" if hello.resume is None else "resume"].inc()
         return "joined"
+
+    async def _decide_again(
+        self, hello: protocol.Hello, joined: protocol.Ok, last_seq: int
+    ) -> protocol.Outcome:
+        """An organiser's edit reached the room before this join did, so the cached
+        facts it was admitted on may be out of date: the database decides once more,
+        before the newcomer sees anything of the room."""
+        assert self.replica is not None and joined.participant_id is not None
+        admission = await self._admit(hello, fresh=True)
+        if admission.error is None:
+            self.replica.attach(self.conn, joined, last_seq)
+            return joined
+        self.gone = True
+        with contextlib.suppress(TimeoutError):
+            await self.hub.submit(self.replica, joined.participant_id, protocol.Leave())
+        return admission.error
 
     async def _serve(self) -> None:
         assert self.replica is not None

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.api.access import group_access
 from server.api.jsonio import json_response
+from server.api.live_rooms import open_meetings, reconfigure_rooms
 from server.db.keep_outs import active_count, lift_all, prune
 
 
@@ -24,8 +25,10 @@ async def count_keep_outs(request: Request) -> Response:
 
 
 async def lift_keep_outs(request: Request) -> Response:
-    async with group_access(request, write=True) as (_, session, _, group):
+    async with group_access(request, write=True) as (app, session, _, group):
         await lift_all(session, group.id)
+        # Open rooms' admission caches forget the keep-outs on every worker, in log order.
+        await reconfigure_rooms(app, session, await open_meetings(app, session, group.id))
         return Response(status_code=204)
 
 

@@ -6,7 +6,7 @@ its expiry; expired rows are deleted whenever a keep-out is recorded or counted.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,3 +61,13 @@ async def active_count(session: AsyncSession, group_id: str) -> int:
 async def lift_all(session: AsyncSession, group_id: str) -> None:
     await session.execute(delete(KeepOut).where(KeepOut.group_id == group_id))
     await session.commit()
+
+
+async def kept_out_until(session: AsyncSession, group_id: str) -> dict[str, datetime]:
+    """The group's active keep-outs, device hash to expiry (what admission caches)."""
+    rows = await session.execute(
+        select(KeepOut.device_hash, KeepOut.expires_at).where(
+            KeepOut.group_id == group_id, KeepOut.expires_at > utcnow()
+        )
+    )
+    return {device: until for device, until in rows}

@@ -100,3 +100,30 @@ async def test_a_vanished_database_is_503_and_a_clear_close_then_service_resumes
     assert (await back.hello(pseudonym="Patient"))["type"] == "welcome"
     assert organiser.get("/api/catalogue").status_code == 200
     organiser.close()
+
+
+async def test_a_room_already_open_here_goes_on_admitting_attendees_without_the_database(
+    server: Server, service_database: str
+) -> None:
+    """What admission keeps of an open room (docs/operations.md, "Joins at meeting
+    start") lets attendees of an open group in while the database is away; what must
+    be exact (an invite's use) cannot be decided, and says so."""
+    organiser = organiser_client(server)
+    meeting = create_meeting(server, organiser)
+    closed = create_meeting(server, organiser, visibility="closed")
+    code = organiser.post(f"/api/groups/{closed.group_id}/invites", json={}).json()["code"]
+    early = [await meeting.join("early"), await closed.join("invited", invite=code)]
+    await cut_off(service_database)
+    try:
+        late = await Client.connect(meeting.ws_url)
+        assert (await late.hello(pseudonym="Late"))["type"] == "welcome"
+        early.append(late)
+        refused = await Client.connect(closed.ws_url)
+        reply = await refused.hello(pseudonym="Also Late", invite=code)
+        assert reply["type"] == "error" and reply["code"] == "unavailable", reply
+        assert await refused.closed() == 1013
+    finally:
+        await restore(service_database)
+        for client in early:
+            await client.close()
+        organiser.close()
