@@ -75,6 +75,7 @@ class Settings:
     data_dir: Path = Path("hearth-data")
     database_url: str = ""
     redis_url: str = ""
+    redis_cluster: bool = False
     secret_key: str = ""
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "info"
@@ -141,6 +142,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             redis_url=env.get("HEARTH_REDIS_URL", "").strip(),
+            redis_cluster=_bool(env, "HEARTH_REDIS_CLUSTER", False),
             secret_key=env.get("HEARTH_SECRET_KEY", "").strip(),
             allowed_origins=origins,
             log_level=level,

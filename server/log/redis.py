@@ -50,10 +50,13 @@ def _room_of(channel_name: str) -> str:
 
 
 class RedisRoomLog:
+    """The room log on one Redis; redis_cluster.py swaps the client and the pub/sub."""
+
+    # ARGV[6] of append.lua: how the script publishes (PUBLISH, or SPUBLISH on a cluster).
+    publish = b"PUBLISH"
+
     def __init__(self, url: str, max_entries: int = MAX_ENTRIES) -> None:
-        self._client = aioredis.Redis.from_url(
-            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
-        )
+        self._client: Any = self._connect(url)
         self._url = url
         self._script = self._client.register_script(SCRIPT)
         self._max = max_entries
@@ -63,6 +66,11 @@ class RedisRoomLog:
         self._listener: asyncio.Task[None] | None = None
         self._resubscribed: asyncio.Event = asyncio.Event()
         self._reconnect_hooks: list[ReconnectHook] = []
+
+    def _connect(self, url: str) -> Any:
+        return aioredis.Redis.from_url(
+            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
+        )
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -97,7 +105,14 @@ class RedisRoomLog:
         try:
             epoch, seq, at_ms = await self._script(
                 keys=[seq_key(room), log_key(room), epoch_key(room)],
-                args=[payload, max(1, ttl_seconds), self._max, channel(room), secrets.token_hex(4)],
+                args=[
+                    payload,
+                    max(1, ttl_seconds),
+                    self._max,
+                    channel(room),
+                    secrets.token_hex(4),
+                    self.publish,
+                ],
             )
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
@@ -144,7 +159,12 @@ class RedisRoomLog:
         if not workers:
             return set()
         try:
-            found = await self._client.mget([f"hearth:worker:{w}" for w in workers])
+            # One GET per mark, pipelined: MGET would cross slots on a cluster, where
+            # the pipeline goes to each shard at once.
+            async with self._client.pipeline(transaction=False) as pipe:
+                for w in workers:
+                    pipe.get(f"hearth:worker:{w}")
+                found = await pipe.execute()
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return {w for w, v in zip(workers, found, strict=True) if v is not None}
@@ -183,17 +203,18 @@ class RedisRoomLog:
                     self._on_message(message)
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()
                 raise
             except Exception as exc:
                 log.warning("redis pub/sub lost (%s); reconnecting", type(exc).__name__)
                 self._pubsub = None
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()
                 await asyncio.sleep(delay)
                 delay = min(BACKOFF_MAX, delay * 2)
 
     def _on_message(self, message: dict[str, Any]) -> None:
+        """Hands on one published entry: a `message`, or an `smessage` on a cluster."""
         data: bytes = message["data"]
         epoch, seq, at_ms, payload = data.split(b" ", 3)
         room = _room_of(message["channel"].decode())
