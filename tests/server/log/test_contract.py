@@ -42,9 +42,7 @@ Fixture = tuple[RoomLog, Collector, RedisServer | RedisCluster | None]
         pytest.param("redis-cluster", marks=pytest.mark.redis),
     ]
 )
-async def room_log(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[Fixture]:
+async def room_log(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Fixture]:
     collector = Collector()
     server: RedisServer | RedisCluster | None = None
     impl: RoomLog
