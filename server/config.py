@@ -76,6 +76,7 @@ class Settings:
     database_url: str = ""
     redis_url: str = ""
     redis_cluster: bool = False
+    redis_wait_ms: int = 100
     secret_key: str = ""
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "info"
@@ -143,6 +144,7 @@ class Settings:
             database_url=database_url,
             redis_url=env.get("HEARTH_REDIS_URL", "").strip(),
             redis_cluster=_bool(env, "HEARTH_REDIS_CLUSTER", False),
+            redis_wait_ms=_int(env, "HEARTH_REDIS_WAIT_MS", 100, 0, 10_000),
             secret_key=env.get("HEARTH_SECRET_KEY", "").strip(),
             allowed_origins=origins,
             log_level=level,

@@ -17,7 +17,7 @@ def create_room_log(settings: Settings) -> RoomLog:
     if settings.redis_url and settings.redis_cluster:
         from server.log.redis_cluster import RedisClusterRoomLog
 
-        return RedisClusterRoomLog(settings.redis_url)
+        return RedisClusterRoomLog(settings.redis_url, wait_ms=settings.redis_wait_ms)
     if settings.redis_url:
         from server.log.redis import RedisRoomLog
 

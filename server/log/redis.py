@@ -103,9 +103,9 @@ class RedisRoomLog:
 
     async def append(self, room: str, payload: bytes, ttl_seconds: int) -> LogEntry:
         try:
-            epoch, seq, at_ms = await self._script(
-                keys=[seq_key(room), log_key(room), epoch_key(room)],
-                args=[
+            epoch, seq, at_ms = await self._run_script(
+                [seq_key(room), log_key(room), epoch_key(room)],
+                [
                     payload,
                     max(1, ttl_seconds),
                     self._max,
@@ -117,6 +117,9 @@ class RedisRoomLog:
         except (RedisError, OSError) as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return LogEntry(room, epoch.decode(), int(seq), int(at_ms), bytes(payload))
+
+    async def _run_script(self, keys: list[str], args: list[Any]) -> Any:
+        return await self._script(keys=keys, args=args)
 
     async def history(self, room: str, after: int = 0) -> list[LogEntry]:
         try:

@@ -20,13 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio.cluster import ClusterNode, PipelineCommand, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from server.log.base import Deliver
-from server.log.redis import BACKOFF_MAX, RedisRoomLog, _room_of, _text, channel
+from server.log.redis import BACKOFF_MAX, SCRIPT, RedisRoomLog, _room_of, _text, channel
 
 log = logging.getLogger("hearth.log.redis")
 
@@ -84,14 +84,45 @@ class _Shard:
 class RedisClusterRoomLog(RedisRoomLog):
     publish = b"SPUBLISH"
 
-    def __init__(self, urls: str, **kwargs: Any) -> None:
+    def __init__(self, urls: str, wait_ms: int = 100, **kwargs: Any) -> None:
         super().__init__(urls, **kwargs)
+        self._wait_ms = wait_ms
         self._shards: dict[str, _Shard] | None = None
         self._replan = asyncio.Event()
         self._readers: dict[str, asyncio.Task[None]] = {}
 
     def _connect(self, url: str) -> Any:
         return cluster_client(url)
+
+    async def _run_script(self, keys: list[str], args: list[Any]) -> Any:
+        """Runs append.lua on the room's primary, then WAITs for a replica on the same connection.
+
+        Replication is asynchronous: without WAIT, a primary that dies right after
+        acknowledging can take the entry with it while its replica takes over, and
+        an acknowledged message is gone. WAIT counts replicas that have this
+        connection's writes, so it must follow the script on the same connection.
+        A missing replica (just after a failover) only delays the answer by
+        wait_ms; the entry is kept and acknowledged all the same.
+        """
+        node: ClusterNode = self._client.get_node_from_key(keys[0])
+        evalsha = ("EVALSHA", self._script.sha, len(keys), *keys, *args)
+        commands = [PipelineCommand(0, *evalsha)]
+        if self._wait_ms > 0:
+            commands.append(PipelineCommand(1, "WAIT", 1, self._wait_ms))
+        try:
+            await node.execute_pipeline(commands)
+            if isinstance(commands[0].result, NoScriptError):  # not run: load it and run again
+                await node.execute_command("SCRIPT", "LOAD", SCRIPT)
+                for command in commands:
+                    command.result = None
+                await node.execute_pipeline(commands)
+        except (RedisError, OSError):
+            self._replan.set()  # the slot may have moved: read the slot map again
+            raise
+        if isinstance(commands[0].result, Exception):
+            self._replan.set()
+            raise commands[0].result
+        return commands[0].result
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver

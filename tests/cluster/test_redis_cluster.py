@@ -88,7 +88,9 @@ async def test_primary_failover_mid_meeting_loses_nothing_acknowledged(
         assert (await amber.command("say", text="before")).get("type") == "ack"
         acked.append("before")
         await settle(*everyone)
-
+        # Acknowledged, then the primary dies at once: the replica must have it (WAIT).
+        assert (await heron.command("say", text="last word")).get("type") == "ack"
+        acked.append("last word")
         redis_cluster.kill(old)
         failover = asyncio.create_task(
             asyncio.to_thread(redis_cluster.wait_failover, meeting.id, old, FAILOVER_SECONDS)
