@@ -82,6 +82,7 @@ class RedisCluster:
                 "--cluster-enabled", "yes", "--cluster-config-file", f"nodes-{port}.conf",
                 "--cluster-node-timeout", str(NODE_TIMEOUT_MS),
                 "--cluster-replica-validity-factor", "0",
+                "--cluster-require-full-coverage", "no",
                 "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
                 "--logfile", str(self.workdir / f"redis-{port}.log"),
             ],

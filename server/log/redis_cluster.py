@@ -6,9 +6,10 @@ one pub/sub connection per primary that owns a subscribed room (SSUBSCRIBE must 
 sent to the slot's owner). redis-py's ClusterPubSub polls its per-node connections
 in turn, each with its own timeout, which would add latency to every delivery, and
 it reconnects silently, which would hide lost deliveries from the hub; so this
-module reads each shard in its own task and, on any trouble (a shard gone, a slot
-moved away, a failover), drops every shard connection, re-reads the slot map,
-subscribes again and calls the on_reconnect hooks so that every room resyncs.
+module reads each shard in its own task. When a shard's connection fails or a
+room's slot moves (a failover), the supervisor re-reads the slot map, subscribes
+the rooms of that shard on their new owner with capped backoff, leaving working
+shards alone, and calls the on_reconnect hooks so that every room resyncs.
 """
 
 from __future__ import annotations
@@ -87,9 +88,11 @@ class RedisClusterRoomLog(RedisRoomLog):
     def __init__(self, urls: str, wait_ms: int = 100, **kwargs: Any) -> None:
         super().__init__(urls, **kwargs)
         self._wait_ms = wait_ms
-        self._shards: dict[str, _Shard] | None = None
-        self._replan = asyncio.Event()
+        self._shards: dict[str, _Shard] = {}
         self._readers: dict[str, asyncio.Task[None]] = {}
+        self._room_shard: dict[str, str] = {}  # subscribed room -> the shard it is on
+        self._replan = asyncio.Event()
+        self._closing = False
 
     def _connect(self, url: str) -> Any:
         return cluster_client(url)
@@ -133,52 +136,66 @@ class RedisClusterRoomLog(RedisRoomLog):
         self._listener = asyncio.create_task(self._supervise(), name="redis cluster pubsub")
 
     async def close(self) -> None:
-        if self._listener is not None:
+        self._closing = True
+        # redis-py can turn a cancellation inside a command into a ConnectionError,
+        # which the supervisor would take for an outage: cancel until it is done.
+        while self._listener is not None and not self._listener.done():
             self._listener.cancel()
-            await asyncio.wait({self._listener})
+            await asyncio.wait({self._listener}, timeout=0.1)
         await self._drop_shards()
         with contextlib.suppress(Exception):
             await self._client.aclose()
 
     async def subscribe(self, room: str) -> None:
         self._rooms.add(room)
-        if self._shards is None:
-            return  # the supervisor subscribes every room when it (re)connects
+        if self._listener is None or self._replan.is_set():
+            return  # the supervisor subscribes every room on its next pass
         try:
-            await self._shard_of(self._shards, room).ssubscribe(channel(room))
+            await self._subscribe(room)
         except (RedisError, OSError):
             self._replan.set()
 
     async def unsubscribe(self, room: str) -> None:
         self._rooms.discard(room)
-        if self._shards is None:
-            return
-        with contextlib.suppress(RedisError, OSError):
-            node = self._client.get_node_from_key(channel(room))
-            shard = self._shards.get(node.name)
-            if shard is not None and shard.subscribed.is_set():
+        shard = self._shards.get(self._room_shard.pop(room, ""))
+        if shard is not None:
+            with contextlib.suppress(RedisError, OSError):
                 await shard.pubsub.sunsubscribe(channel(room))
 
-    def _shard_of(self, shards: dict[str, _Shard], room: str) -> _Shard:
+    async def _subscribe(self, room: str) -> None:
+        """SSUBSCRIBEs the room on the primary that owns its slot now (or raises)."""
         node: ClusterNode = self._client.get_node_from_key(channel(room))
-        if node.name not in shards:
-            shards[node.name] = _Shard(node, self._client)
-            reader = asyncio.create_task(self._read(shards[node.name]))
-            # A reader ends only on trouble (or when cancelled): then every shard is rebuilt.
+        if self._room_shard.get(room) == node.name:
+            return
+        old = self._shards.get(self._room_shard.pop(room, ""))
+        if old is not None:  # the slot moved: leave the old owner
+            with contextlib.suppress(RedisError, OSError):
+                await old.pubsub.sunsubscribe(channel(room))
+        shard = self._shards.get(node.name)
+        if shard is None:
+            shard = self._shards[node.name] = _Shard(node, self._client)
+            reader = asyncio.create_task(self._read(node.name, shard))
+            # A reader ends only on trouble (or when cancelled): then that shard is rebuilt.
             reader.add_done_callback(self._reader_done)
             self._readers[node.name] = reader
-        return shards[node.name]
+        await shard.ssubscribe(channel(room))
+        if room in self._rooms:
+            self._room_shard[room] = node.name
 
     def _reader_done(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled():
             self._replan.set()
 
     async def _supervise(self) -> None:
-        """Keeps one subscribed connection per shard; rebuilds them all on any trouble."""
+        """Keeps every subscribed room on a live connection to its slot's primary.
+
+        Shards that work are left alone: during a failover only the rooms of the
+        failed shard wait. The hooks run after each pass that subscribed every
+        room, so rooms resync from their streams whatever they missed.
+        """
         delay = 0.05
         fresh = True
-        while True:
-            self._readers = {}
+        while not self._closing:
             self._replan.clear()
             try:
                 await self._client.initialize()
@@ -186,41 +203,51 @@ class RedisClusterRoomLog(RedisRoomLog):
                     # After a failover the cached slot map still names the dead primary.
                     await self._client.nodes_manager.initialize()
                 fresh = False
-                # Every primary answers before the hooks run and readers are trusted.
-                await self._client.ping(target_nodes=RedisCluster.PRIMARIES)
-                shards: dict[str, _Shard] = {}
-                self._shards = shards
+                await self._client.ping()  # a round trip before the first hooks
+                await self._drop_failed_shards()
+                failure: Exception | None = None
                 for room in list(self._rooms):
-                    await self._shard_of(shards, room).ssubscribe(channel(room))
+                    try:
+                        await self._subscribe(room)
+                    except (RedisError, OSError) as exc:
+                        failure = failure or exc
+                if failure is not None:
+                    raise failure
                 for hook in list(self._reconnect_hooks):
                     hook()
                 delay = 0.05
                 await self._replan.wait()
-                for task in list(self._readers.values()):
-                    if task.done() and task.exception() is not None:
-                        raise task.exception()  # type: ignore[misc]
-                log.info("redis cluster slots moved; subscribing again")
-                await self._drop_shards()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("redis cluster pub/sub lost (%s); reconnecting", type(exc).__name__)
-                await self._drop_shards()
                 await asyncio.sleep(delay)
                 delay = min(BACKOFF_MAX, delay * 2)
 
+    async def _drop_failed_shards(self) -> None:
+        """Closes shards whose reader ended; their rooms are subscribed again elsewhere."""
+        for name, task in list(self._readers.items()):
+            if task.done():
+                del self._readers[name]
+                error = None if task.cancelled() else task.exception()
+                log.warning("redis cluster shard lost (%s)", type(error).__name__)
+                await self._shards.pop(name).close()
+                for room in [r for r, n in self._room_shard.items() if n == name]:
+                    del self._room_shard[room]
+
     async def _drop_shards(self) -> None:
-        shards, self._shards = self._shards, None
         readers, self._readers = self._readers, {}
+        shards, self._shards = self._shards, {}
+        self._room_shard.clear()
         for task in readers.values():
             task.cancel()
         if readers:
-            await asyncio.wait(set(readers.values()))
-        for shard in (shards or {}).values():
+            await asyncio.gather(*readers.values(), return_exceptions=True)
+        for shard in shards.values():
             await shard.close()
 
-    async def _read(self, shard: _Shard) -> None:
-        """Delivers a shard's messages; returns when one of our rooms' slots moved away."""
+    async def _read(self, name: str, shard: _Shard) -> None:
+        """Delivers a shard's messages until its connection fails."""
         await shard.subscribed.wait()
         while True:
             message = await shard.pubsub.get_message(timeout=1.0)
@@ -229,5 +256,9 @@ class RedisClusterRoomLog(RedisRoomLog):
             kind = _text(message["type"])
             if kind == "smessage":
                 self._on_message(message)
-            elif kind == "sunsubscribe" and _room_of(_text(message["channel"])) in self._rooms:
-                return  # Redis unsubscribes us itself when a slot changes owner
+            elif kind == "sunsubscribe":
+                room = _room_of(_text(message["channel"]))
+                if self._room_shard.get(room) == name:
+                    # Redis unsubscribed us itself: the slot changed owner.
+                    del self._room_shard[room]
+                    self._replan.set()

@@ -82,6 +82,12 @@ async def test_primary_failover_mid_meeting_loses_nothing_acknowledged(
     heron = await join(c, meeting, pseudonym="Quiet Heron")
     everyone = (host, amber, heron)
     old = redis_cluster.primary_of(meeting.id)
+    # A meeting on another shard, with people on the same workers, is not affected.
+    elsewhere = next(
+        m for m in (create_meeting(a) for _ in range(20)) if redis_cluster.primary_of(m.id) != old
+    )
+    lark = await join(a, elsewhere, pseudonym="Lark")
+    wren = await join(b, elsewhere, pseudonym="Wren")
     acked: list[str] = []
     refused = 0
     try:
@@ -110,6 +116,10 @@ async def test_primary_failover_mid_meeting_loses_nothing_acknowledged(
                 else:
                     assert reply.get("code") == "unavailable", reply
                     refused += 1
+                    # Meanwhile the other shard's meeting goes on, delivered across workers.
+                    reply = await lark.command("say", text=f"elsewhere {i}")
+                    assert reply["type"] == "ack", reply
+                    await wren.wait_for("message", text=f"elsewhere {i}")
                 i += 1
                 await asyncio.sleep(0.1)
         await failover
@@ -134,7 +144,7 @@ async def test_primary_failover_mid_meeting_loses_nothing_acknowledged(
         print(on_cluster.logs())
         raise
     finally:
-        await close_all(*everyone)
+        await close_all(*everyone, lark, wren)
         redis_cluster.start_node(old)  # back as a replica, for the tests after this one
         await asyncio.to_thread(redis_cluster.wait_ok)
 
