@@ -26,7 +26,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError, RedisError
 
-from server.log.base import Deliver
+from server.log.base import Deliver, LogUnavailable
 from server.log.redis import BACKOFF_MAX, SCRIPT, RedisRoomLog, _room_of, _text, channel
 
 log = logging.getLogger("hearth.log.redis")
@@ -93,6 +93,7 @@ class RedisClusterRoomLog(RedisRoomLog):
         self._room_shard: dict[str, str] = {}  # subscribed room -> the shard it is on
         self._replan = asyncio.Event()
         self._closing = False
+        self._subscribing = asyncio.Lock()
 
     def _connect(self, url: str) -> Any:
         return cluster_client(url)
@@ -127,6 +128,13 @@ class RedisClusterRoomLog(RedisRoomLog):
             raise commands[0].result
         return commands[0].result
 
+    async def ping(self) -> None:
+        """Every primary answers; a missing replica does not make a worker unready."""
+        try:
+            await self._client.ping(target_nodes=RedisCluster.PRIMARIES)
+        except (RedisError, OSError) as exc:
+            raise LogUnavailable(f"redis: {type(exc).__name__}") from None
+
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
         # The slot map first: commands racing its first read find their connections closed.
@@ -157,13 +165,22 @@ class RedisClusterRoomLog(RedisRoomLog):
 
     async def unsubscribe(self, room: str) -> None:
         self._rooms.discard(room)
-        shard = self._shards.get(self._room_shard.pop(room, ""))
-        if shard is not None:
-            with contextlib.suppress(RedisError, OSError):
-                await shard.pubsub.sunsubscribe(channel(room))
+        async with self._subscribing:
+            shard = self._shards.get(self._room_shard.pop(room, ""))
+            if shard is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await shard.pubsub.sunsubscribe(channel(room))
 
     async def _subscribe(self, room: str) -> None:
-        """SSUBSCRIBEs the room on the primary that owns its slot now (or raises)."""
+        """SSUBSCRIBEs the room on the primary that owns its slot now (or raises).
+
+        One at a time: two first commands racing on a new redis-py PubSub each take a
+        connection, and every entry of the room would then arrive twice.
+        """
+        async with self._subscribing:
+            await self._subscribe_now(room)
+
+    async def _subscribe_now(self, room: str) -> None:
         node: ClusterNode = self._client.get_node_from_key(channel(room))
         if self._room_shard.get(room) == node.name:
             return
@@ -203,7 +220,8 @@ class RedisClusterRoomLog(RedisRoomLog):
                     # After a failover the cached slot map still names the dead primary.
                     await self._client.nodes_manager.initialize()
                 fresh = False
-                await self._client.ping()  # a round trip before the first hooks
+                # A round trip before the first hooks.
+                await self._client.ping(target_nodes=RedisCluster.RANDOM)
                 await self._drop_failed_shards()
                 failure: Exception | None = None
                 for room in list(self._rooms):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.cluster.cluster import (
@@ -124,6 +125,9 @@ async def test_primary_failover_mid_meeting_loses_nothing_acknowledged(
                 await asyncio.sleep(0.1)
         await failover
         assert refused > 0  # the outage was real, and said so
+        # Ready again although the new primary has no replica yet (its old primary is down).
+        r = await asyncio.to_thread(httpx.get, f"{a.url}/readyz", timeout=5)
+        assert r.status_code == 200, r.text
         print(f"{len(acked)} acked, {refused} refused during the failover")
 
         # Every acknowledged message reaches everyone, once, in one order.

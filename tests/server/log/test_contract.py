@@ -102,7 +102,7 @@ async def test_subscribers_get_entries_in_order_after_append_returns(
     for i in range(10):
         await impl.append("m1", f"{i} with spaces".encode(), 60)
     got = await collector.wait_for(10)
-    assert [e.seq for e in got] == list(range(1, 11))
+    assert [e.seq for e in got] == list(range(1, 11)), got
     assert [e.payload for e in got] == [f"{i} with spaces".encode() for i in range(10)]
     assert {e.room for e in got} == {"m1"}
 
