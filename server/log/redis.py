@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from server.log.base import Deliver, LogEntry, LogUnavailable, ReconnectHook
 
@@ -27,6 +27,9 @@ log = logging.getLogger("hearth.log.redis")
 SCRIPT = (Path(__file__).parent / "append.lua").read_text()
 MAX_ENTRIES = 100_000
 BACKOFF_MAX = 2.0
+# What "the store does not answer" looks like; a cluster's own errors
+# (SlotNotCoveredError, ...) are not RedisErrors.
+ERRORS = (RedisError, RedisClusterException, OSError)
 
 
 def seq_key(room: str) -> str:
@@ -92,13 +95,13 @@ class RedisRoomLog:
         self._rooms.add(room)
         if self._pubsub is not None:
             # On failure the listener resubscribes every room when it reconnects.
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*ERRORS):
                 await self._pubsub.subscribe(channel(room))
 
     async def unsubscribe(self, room: str) -> None:
         self._rooms.discard(room)
         if self._pubsub is not None:
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*ERRORS):
                 await self._pubsub.unsubscribe(channel(room))
 
     async def append(self, room: str, payload: bytes, ttl_seconds: int) -> LogEntry:
@@ -114,7 +117,7 @@ class RedisRoomLog:
                     self.publish,
                 ],
             )
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return LogEntry(room, epoch.decode(), int(seq), int(at_ms), bytes(payload))
 
@@ -127,7 +130,7 @@ class RedisRoomLog:
                 pipe.get(epoch_key(room))
                 pipe.xrange(log_key(room), min=f"0-{after + 1}", max="+")
                 raw_epoch, rows = await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         epoch = raw_epoch.decode() if raw_epoch else ""
         out = []
@@ -139,7 +142,7 @@ class RedisRoomLog:
     async def epoch(self, room: str) -> str:
         try:
             raw = await self._client.get(epoch_key(room))
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return _text(raw) if raw else ""
 
@@ -149,13 +152,13 @@ class RedisRoomLog:
                 for key in (seq_key(room), log_key(room), epoch_key(room)):
                     pipe.expire(key, max(1, seconds))
                 await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
         try:
             await self._client.set(f"hearth:worker:{worker}", b"1", ex=max(1, ttl_seconds))
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def alive(self, workers: list[str]) -> set[str]:
@@ -168,14 +171,14 @@ class RedisRoomLog:
                 for w in workers:
                     pipe.get(f"hearth:worker:{w}")
                 found = await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return {w for w, v in zip(workers, found, strict=True) if v is not None}
 
     async def ping(self) -> None:
         try:
             await self._client.ping()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def _listen(self) -> None:

@@ -24,10 +24,10 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode, PipelineCommand, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException
 
 from server.log.base import Deliver, LogUnavailable
-from server.log.redis import BACKOFF_MAX, SCRIPT, RedisRoomLog, _room_of, _text, channel
+from server.log.redis import BACKOFF_MAX, ERRORS, SCRIPT, RedisRoomLog, _room_of, _text, channel
 
 log = logging.getLogger("hearth.log.redis")
 
@@ -120,7 +120,7 @@ class RedisClusterRoomLog(RedisRoomLog):
                 for command in commands:
                     command.result = None
                 await node.execute_pipeline(commands)
-        except (RedisError, OSError):
+        except ERRORS:
             self._replan.set()  # the slot may have moved: read the slot map again
             raise
         if isinstance(commands[0].result, Exception):
@@ -132,7 +132,7 @@ class RedisClusterRoomLog(RedisRoomLog):
         """Every primary answers; a missing replica does not make a worker unready."""
         try:
             await self._client.ping(target_nodes=RedisCluster.PRIMARIES)
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def start(self, deliver: Deliver) -> None:
@@ -160,7 +160,7 @@ class RedisClusterRoomLog(RedisRoomLog):
             return  # the supervisor subscribes every room on its next pass
         try:
             await self._subscribe(room)
-        except (RedisError, OSError):
+        except ERRORS:
             self._replan.set()
 
     async def unsubscribe(self, room: str) -> None:
@@ -168,7 +168,7 @@ class RedisClusterRoomLog(RedisRoomLog):
         async with self._subscribing:
             shard = self._shards.get(self._room_shard.pop(room, ""))
             if shard is not None:
-                with contextlib.suppress(RedisError, OSError):
+                with contextlib.suppress(*ERRORS):
                     await shard.pubsub.sunsubscribe(channel(room))
 
     async def _subscribe(self, room: str) -> None:
@@ -186,7 +186,7 @@ class RedisClusterRoomLog(RedisRoomLog):
             return
         old = self._shards.get(self._room_shard.pop(room, ""))
         if old is not None:  # the slot moved: leave the old owner
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*ERRORS):
                 await old.pubsub.sunsubscribe(channel(room))
         shard = self._shards.get(node.name)
         if shard is None:
@@ -227,7 +227,7 @@ class RedisClusterRoomLog(RedisRoomLog):
                 for room in list(self._rooms):
                     try:
                         await self._subscribe(room)
-                    except (RedisError, OSError) as exc:
+                    except ERRORS as exc:
                         failure = failure or exc
                 if failure is not None:
                     raise failure
@@ -238,7 +238,12 @@ class RedisClusterRoomLog(RedisRoomLog):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("redis cluster pub/sub lost (%s); reconnecting", type(exc).__name__)
+                # The cluster's own errors say what is wrong ("Cluster mode is not
+                # enabled on this node" for a plain Redis in HEARTH_REDIS_URL).
+                detail = f": {str(exc)[:200]}" if isinstance(exc, RedisClusterException) else ""
+                log.warning(
+                    "redis cluster pub/sub lost (%s%s); reconnecting", type(exc).__name__, detail
+                )
                 await asyncio.sleep(delay)
                 delay = min(BACKOFF_MAX, delay * 2)
 
