@@ -131,6 +131,10 @@ class RedisCluster:
                     return int(fields[1].split(":")[1].split("@")[0])
         raise RuntimeError(f"no primary owns slot {slot}")
 
+    def call(self, port: int, *args: str) -> str:
+        """One command on one node (redis-cli), e.g. to fake what a failover lost."""
+        return _call(port, *args)
+
     def primaries(self) -> list[int]:
         return [p for p in self.running_ports() if "role:master" in _call(p, "info", "replication")]
 

@@ -26,8 +26,17 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError, RedisClusterException
 
-from server.log.base import Deliver, LogUnavailable
-from server.log.redis import BACKOFF_MAX, ERRORS, SCRIPT, RedisRoomLog, _room_of, _text, channel
+from server.log.base import Deliver, LogEntry, LogUnavailable
+from server.log.redis import (
+    BACKOFF_MAX,
+    ERRORS,
+    SCRIPT,
+    RedisRoomLog,
+    _room_of,
+    _text,
+    channel,
+    epoch_key,
+)
 
 log = logging.getLogger("hearth.log.redis")
 
@@ -94,6 +103,8 @@ class RedisClusterRoomLog(RedisRoomLog):
         self._replan = asyncio.Event()
         self._closing = False
         self._subscribing = asyncio.Lock()
+        # The highest (epoch, seq) seen of each subscribed room.
+        self._highest: dict[str, tuple[str, int]] = {}
 
     def _connect(self, url: str) -> Any:
         return cluster_client(url)
@@ -127,6 +138,37 @@ class RedisClusterRoomLog(RedisRoomLog):
             self._replan.set()
             raise commands[0].result
         return commands[0].result
+
+    async def append(self, room: str, payload: bytes, ttl_seconds: int) -> LogEntry:
+        """Appends, and turns a history that went back in time into a lost one.
+
+        A failover to a replica that had not got the last entries (WAIT timed out, or
+        is off) keeps the epoch but hands out seqs again that peers have already
+        applied. Dropping the epoch makes the next append start a new history, so
+        rooms report `history_lost` exactly as after a Redis restarted empty.
+        """
+        # Seen before this append was sent: later entries may be delivered before
+        # its answer comes back, and are no sign of anything.
+        epoch, seq = self._highest.get(room, ("", 0))
+        entry = await super().append(room, payload, ttl_seconds)
+        if entry.epoch == epoch and entry.seq <= seq:
+            log.warning("redis cluster shard lost entries in a failover; starting over")
+            with contextlib.suppress(*ERRORS):
+                await self._client.delete(epoch_key(room))
+            raise LogUnavailable("redis: the room's history went back")
+        self._note(room, entry.epoch, entry.seq)
+        return entry
+
+    def _note(self, room: str, epoch: str, seq: int) -> None:
+        if room in self._rooms:
+            high = self._highest.get(room)
+            if high is None or high[0] != epoch or high[1] < seq:
+                self._highest[room] = (epoch, seq)
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        super()._on_message(message)
+        epoch, seq, _ = message["data"].split(b" ", 2)
+        self._note(_room_of(_text(message["channel"])), epoch.decode(), int(seq))
 
     async def ping(self) -> None:
         """Every primary answers; a missing replica does not make a worker unready."""
@@ -165,6 +207,7 @@ class RedisClusterRoomLog(RedisRoomLog):
 
     async def unsubscribe(self, room: str) -> None:
         self._rooms.discard(room)
+        self._highest.pop(room, None)
         async with self._subscribing:
             shard = self._shards.get(self._room_shard.pop(room, ""))
             if shard is not None:
