@@ -70,6 +70,11 @@ def _public_url(env: Mapping[str, str]) -> str:
     return raw
 
 
+def _redis_seeds_ok(env: Mapping[str, str]) -> bool:
+    seeds = [u.strip() for u in env.get("HEARTH_REDIS_URL", "").split(",") if u.strip()]
+    return bool(seeds) and all(u.startswith(("redis://", "rediss://")) for u in seeds)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path = Path("hearth-data")
@@ -139,6 +144,10 @@ class Settings:
         level = env.get("HEARTH_LOG_LEVEL", "info").strip().lower() or "info"
         if level not in {"debug", "info", "warning", "error", "critical"}:
             raise ConfigError("HEARTH_LOG_LEVEL must be debug, info, warning, error or critical")
+        if _bool(env, "HEARTH_REDIS_CLUSTER", False) and not _redis_seeds_ok(env):
+            raise ConfigError(
+                "HEARTH_REDIS_CLUSTER needs HEARTH_REDIS_URL: redis:// seed nodes, comma separated"
+            )
         return cls(
             data_dir=data_dir,
             database_url=database_url,

@@ -18,12 +18,8 @@ import asyncio
 import contextlib
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
-import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode, PipelineCommand, RedisCluster
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError, RedisClusterException
 
 from server.log.base import Deliver, LogEntry, LogUnavailable
@@ -37,58 +33,9 @@ from server.log.redis import (
     channel,
     epoch_key,
 )
+from server.log.redis_cluster_client import Shard, cluster_client
 
 log = logging.getLogger("hearth.log.redis")
-
-
-def cluster_client(urls: str) -> RedisCluster:
-    """A cluster client from seed nodes: `redis://h1:p1/0,redis://h2:p2/0` (any one will do).
-
-    Commands are not retried after a connection error: an append whose answer was
-    lost may have been applied, and the caller must be told rather than have it
-    applied twice. MOVED and ASK redirections are still followed.
-    """
-    parts = [urlsplit(u.strip()) for u in urls.split(",") if u.strip()]
-    nodes = [ClusterNode(p.hostname or "127.0.0.1", p.port or 6379) for p in parts]
-    first = parts[0]
-    return RedisCluster(
-        startup_nodes=nodes,
-        username=first.username,
-        password=first.password,
-        ssl=first.scheme == "rediss",
-        retry=Retry(NoBackoff(), 0),
-        socket_connect_timeout=2,
-        socket_timeout=5,
-    )
-
-
-class _Shard:
-    """One pub/sub connection to one primary, read by its own task until it fails."""
-
-    def __init__(self, node: ClusterNode, cluster: RedisCluster) -> None:
-        kwargs = cluster.get_connection_kwargs()
-        self._client = aioredis.Redis(
-            host=node.host,
-            port=int(node.port),
-            username=kwargs.get("username"),
-            password=kwargs.get("password"),
-            ssl=bool(kwargs.get("ssl", False)),
-            socket_connect_timeout=2,
-            health_check_interval=10,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self.pubsub: Any = self._client.pubsub()
-        self.subscribed = asyncio.Event()
-
-    async def ssubscribe(self, *channels: str) -> None:
-        await self.pubsub.ssubscribe(*channels)
-        self.subscribed.set()
-
-    async def close(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.pubsub.aclose()
-        with contextlib.suppress(Exception):
-            await self._client.aclose()
 
 
 class RedisClusterRoomLog(RedisRoomLog):
@@ -97,7 +44,7 @@ class RedisClusterRoomLog(RedisRoomLog):
     def __init__(self, urls: str, wait_ms: int = 100, **kwargs: Any) -> None:
         super().__init__(urls, **kwargs)
         self._wait_ms = wait_ms
-        self._shards: dict[str, _Shard] = {}
+        self._shards: dict[str, Shard] = {}
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._room_shard: dict[str, str] = {}  # subscribed room -> the shard it is on
         self._replan = asyncio.Event()
@@ -233,7 +180,7 @@ class RedisClusterRoomLog(RedisRoomLog):
                 await old.pubsub.sunsubscribe(channel(room))
         shard = self._shards.get(node.name)
         if shard is None:
-            shard = self._shards[node.name] = _Shard(node, self._client)
+            shard = self._shards[node.name] = Shard(node, self._client)
             reader = asyncio.create_task(self._read(node.name, shard))
             # A reader ends only on trouble (or when cancelled): then that shard is rebuilt.
             reader.add_done_callback(self._reader_done)
@@ -312,7 +259,7 @@ class RedisClusterRoomLog(RedisRoomLog):
         for shard in shards.values():
             await shard.close()
 
-    async def _read(self, name: str, shard: _Shard) -> None:
+    async def _read(self, name: str, shard: Shard) -> None:
         """Delivers a shard's messages until its connection fails."""
         await shard.subscribed.wait()
         while True:

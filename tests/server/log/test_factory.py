@@ -38,3 +38,12 @@ async def test_with_redis_cluster_set_the_log_uses_the_cluster_and_the_seed_node
     await room_log.close()  # built without connecting anywhere
     with pytest.raises(ConfigError, match="HEARTH_REDIS_WAIT_MS"):
         Settings.from_env({**env, "HEARTH_REDIS_WAIT_MS": "soon"})
+
+
+def test_redis_cluster_without_seed_nodes_is_a_clear_config_error() -> None:
+    from server.config import ConfigError
+
+    for url in ("", " , ", "127.0.0.1:7000"):
+        env = {"HEARTH_REDIS_CLUSTER": "1", "HEARTH_REDIS_URL": url}
+        with pytest.raises(ConfigError, match="HEARTH_REDIS_CLUSTER needs HEARTH_REDIS_URL"):
+            Settings.from_env(env)
