@@ -96,17 +96,30 @@ def _database_url(env: Mapping[str, str]) -> str:
     return f"{driver}://{rest}"
 
 
-def _redis_url(env: Mapping[str, str]) -> str:
+def _redis_url(env: Mapping[str, str], cluster: bool) -> str:
+    """One address, or (in cluster mode) comma-separated seed nodes."""
     raw = env.get("HEARTH_REDIS_URL", "").strip()
     if not raw:
+        if cluster:
+            raise ConfigError(
+                "HEARTH_REDIS_CLUSTER needs HEARTH_REDIS_URL: redis:// seed nodes, comma separated"
+            )
         return ""
-    scheme, sep, rest = raw.partition("://")
-    if not sep or scheme.lower() not in _REDIS_SCHEMES or not rest:
-        raise ConfigError(
-            "HEARTH_REDIS_URL must be a redis://, rediss:// or unix:// address, "
-            f"not {scheme.lower() + '://' if sep else 'this value'}"
-        )
-    return raw
+    seeds = [u.strip() for u in raw.split(",")] if cluster else [raw]
+    allowed = {"redis", "rediss"} if cluster else _REDIS_SCHEMES
+    wanted = (
+        "redis:// seed nodes, comma separated"
+        if cluster
+        else "a redis://, rediss:// or unix:// address"
+    )
+    for seed in seeds:
+        scheme, sep, rest = seed.partition("://")
+        if not sep or scheme.lower() not in allowed or not rest:
+            raise ConfigError(
+                f"HEARTH_REDIS_URL must be {wanted}, "
+                f"not {scheme.lower() + '://' if sep else 'this value'}"
+            )
+    return ",".join(seeds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +127,8 @@ class Settings:
     data_dir: Path = Path("hearth-data")
     database_url: str = ""
     redis_url: str = ""
+    redis_cluster: bool = False
+    redis_wait_ms: int = 100
     secret_key: str = ""
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "info"
@@ -174,6 +189,7 @@ class Settings:
             if o.strip()
         )
         database_url = _database_url(env)
+        cluster = _bool(env, "HEARTH_REDIS_CLUSTER", False)
         level = env.get("HEARTH_LOG_LEVEL", "info").strip().lower() or "info"
         if level not in {"debug", "info", "warning", "error", "critical"}:
             raise ConfigError(
@@ -182,7 +198,9 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            redis_url=_redis_url(env),
+            redis_url=_redis_url(env, cluster),
+            redis_cluster=cluster,
+            redis_wait_ms=_int(env, "HEARTH_REDIS_WAIT_MS", 100, 0, 10_000),
             secret_key=env.get("HEARTH_SECRET_KEY", "").strip(),
             allowed_origins=origins,
             log_level=level,

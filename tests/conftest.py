@@ -18,6 +18,7 @@ from server.config import Settings
 from server.context import AppContext
 from server.db.migrate import upgrade
 from server.db.models import Base
+from tests.redis_cluster import RedisCluster
 from tests.services import POSTGRES_ADMIN_URL, unavailable
 
 
@@ -26,6 +27,20 @@ def _asyncpg_url(url: str, database: str | None = None) -> str:
     if database is None:
         return base
     return base.rsplit("/", 1)[0] + "/" + database
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One private Redis Cluster (three primaries, three replicas) for the whole run.
+
+    A test that kills a node must bring it back (start_node, wait_ok) before it ends.
+    """
+    cluster = RedisCluster(tmp_path_factory.mktemp("redis-cluster"))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture(scope="session")

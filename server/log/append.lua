@@ -8,6 +8,7 @@
 -- ARGV[3]  the most entries the stream keeps (XADD MAXLEN)
 -- ARGV[4]  the room's pub/sub channel, hearth:{meeting_id}:live
 -- ARGV[5]  a fresh epoch, used only when the room has none (new, or its history was lost)
+-- ARGV[6]  PUBLISH, or SPUBLISH on a Redis Cluster (sharded: the channel's slot is the keys')
 --
 -- Returns {epoch, seq, at_ms}. Publishes "epoch seq at_ms payload" (space separated;
 -- the payload is JSON with no raw newline but may contain spaces, so it comes last).
@@ -28,5 +29,6 @@ local ttl = tonumber(ARGV[2])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('EXPIRE', KEYS[3], ttl)
-redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. seq .. ' ' .. at_ms .. ' ' .. ARGV[1])
+local publish = ARGV[6] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH'
+redis.call(publish, ARGV[4], epoch .. ' ' .. seq .. ' ' .. at_ms .. ' ' .. ARGV[1])
 return {epoch, seq, at_ms}

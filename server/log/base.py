@@ -1,7 +1,8 @@
 """The room log: the one place where the order of a meeting's commands is decided.
 
-Two implementations share this contract (memory.py for one process, redis.py for
-many) and one test suite, tests/log/test_contract.py. factory.py picks one.
+Three implementations share this contract (memory.py for one process, redis.py for
+many, redis_cluster.py for many on a Redis Cluster) and one test suite,
+tests/server/log/test_contract.py. factory.py picks one.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from server.log.base import Deliver, LogEntry, LogUnavailable, ReconnectHook
 
@@ -27,6 +27,9 @@ log = logging.getLogger("hearth.log.redis")
 SCRIPT = (Path(__file__).parent / "append.lua").read_text()
 MAX_ENTRIES = 100_000
 BACKOFF_MAX = 2.0
+# What "the store does not answer" looks like; a cluster's own errors
+# (SlotNotCoveredError, ...) are not RedisErrors.
+ERRORS = (RedisError, RedisClusterException, OSError)
 
 
 def seq_key(room: str) -> str:
@@ -50,10 +53,13 @@ def _room_of(channel_name: str) -> str:
 
 
 class RedisRoomLog:
+    """The room log on one Redis; redis_cluster.py swaps the client and the pub/sub."""
+
+    # ARGV[6] of append.lua: how the script publishes (PUBLISH, or SPUBLISH on a cluster).
+    publish = b"PUBLISH"
+
     def __init__(self, url: str, max_entries: int = MAX_ENTRIES) -> None:
-        self._client = aioredis.Redis.from_url(
-            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
-        )
+        self._client: Any = self._connect(url)
         self._url = url
         self._script = self._client.register_script(SCRIPT)
         self._max = max_entries
@@ -63,6 +69,11 @@ class RedisRoomLog:
         self._listener: asyncio.Task[None] | None = None
         self._resubscribed: asyncio.Event = asyncio.Event()
         self._reconnect_hooks: list[ReconnectHook] = []
+
+    def _connect(self, url: str) -> Any:
+        return aioredis.Redis.from_url(
+            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
+        )
 
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
@@ -84,24 +95,34 @@ class RedisRoomLog:
         self._rooms.add(room)
         if self._pubsub is not None:
             # On failure the listener resubscribes every room when it reconnects.
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*ERRORS):
                 await self._pubsub.subscribe(channel(room))
 
     async def unsubscribe(self, room: str) -> None:
         self._rooms.discard(room)
         if self._pubsub is not None:
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*ERRORS):
                 await self._pubsub.unsubscribe(channel(room))
 
     async def append(self, room: str, payload: bytes, ttl_seconds: int) -> LogEntry:
         try:
-            epoch, seq, at_ms = await self._script(
-                keys=[seq_key(room), log_key(room), epoch_key(room)],
-                args=[payload, max(1, ttl_seconds), self._max, channel(room), secrets.token_hex(4)],
+            epoch, seq, at_ms = await self._run_script(
+                [seq_key(room), log_key(room), epoch_key(room)],
+                [
+                    payload,
+                    max(1, ttl_seconds),
+                    self._max,
+                    channel(room),
+                    secrets.token_hex(4),
+                    self.publish,
+                ],
             )
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return LogEntry(room, epoch.decode(), int(seq), int(at_ms), bytes(payload))
+
+    async def _run_script(self, keys: list[str], args: list[Any]) -> Any:
+        return await self._script(keys=keys, args=args)
 
     async def history(self, room: str, after: int = 0) -> list[LogEntry]:
         try:
@@ -109,7 +130,7 @@ class RedisRoomLog:
                 pipe.get(epoch_key(room))
                 pipe.xrange(log_key(room), min=f"0-{after + 1}", max="+")
                 raw_epoch, rows = await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         epoch = raw_epoch.decode() if raw_epoch else ""
         out = []
@@ -121,7 +142,7 @@ class RedisRoomLog:
     async def epoch(self, room: str) -> str:
         try:
             raw = await self._client.get(epoch_key(room))
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return _text(raw) if raw else ""
 
@@ -131,28 +152,33 @@ class RedisRoomLog:
                 for key in (seq_key(room), log_key(room), epoch_key(room)):
                     pipe.expire(key, max(1, seconds))
                 await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def mark_alive(self, worker: str, ttl_seconds: int) -> None:
         try:
             await self._client.set(f"hearth:worker:{worker}", b"1", ex=max(1, ttl_seconds))
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def alive(self, workers: list[str]) -> set[str]:
         if not workers:
             return set()
         try:
-            found = await self._client.mget([f"hearth:worker:{w}" for w in workers])
-        except (RedisError, OSError) as exc:
+            # One GET per mark, pipelined: MGET would cross slots on a cluster, where
+            # the pipeline goes to each shard at once.
+            async with self._client.pipeline(transaction=False) as pipe:
+                for w in workers:
+                    pipe.get(f"hearth:worker:{w}")
+                found = await pipe.execute()
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
         return {w for w, v in zip(workers, found, strict=True) if v is not None}
 
     async def ping(self) -> None:
         try:
             await self._client.ping()
-        except (RedisError, OSError) as exc:
+        except ERRORS as exc:
             raise LogUnavailable(f"redis: {type(exc).__name__}") from None
 
     async def _listen(self) -> None:
@@ -183,17 +209,18 @@ class RedisRoomLog:
                     self._on_message(message)
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()
                 raise
             except Exception as exc:
                 log.warning("redis pub/sub lost (%s); reconnecting", type(exc).__name__)
                 self._pubsub = None
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()
                 await asyncio.sleep(delay)
                 delay = min(BACKOFF_MAX, delay * 2)
 
     def _on_message(self, message: dict[str, Any]) -> None:
+        """Hands on one published entry: a `message`, or an `smessage` on a cluster."""
         data: bytes = message["data"]
         epoch, seq, at_ms, payload = data.split(b" ", 3)
         room = _room_of(message["channel"].decode())

@@ -111,10 +111,13 @@ def start_cluster(
     database_url: str,
     workers: int = 3,
     redis_args: tuple[str, ...] = (),
+    redis_url: str = "",
     **env: str,
 ) -> Cluster:
+    """Workers on a private Redis, or on `redis_url` (then `cluster.redis` is never started)."""
     redis = RedisServer(workdir / "redis", redis_args)
-    redis.start()
+    if not redis_url:
+        redis.start()
     secret = "cluster-secret-" + secrets.token_hex(16)
     servers = []
     for i in range(workers):
@@ -123,7 +126,7 @@ def start_cluster(
         servers.append(
             Server(
                 free_port(),
-                cluster_env(data, redis.url, database_url, secret, **env),
+                cluster_env(data, redis_url or redis.url, database_url, secret, **env),
                 workdir / f"server-{name}.log",
             )
         )

@@ -11,6 +11,7 @@ import pytest
 
 from server.log.base import LogEntry, LogUnavailable, RoomLog
 from server.log.memory import MemoryRoomLog
+from tests.redis_cluster import RedisCluster
 from tests.redis_server import RedisServer
 
 
@@ -31,15 +32,29 @@ class Collector:
         return self.entries
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-async def room_log(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[RoomLog, Collector, RedisServer | None]]:
+Fixture = tuple[RoomLog, Collector, RedisServer | RedisCluster | None]
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-cluster", marks=pytest.mark.redis),
+    ]
+)
+async def room_log(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Fixture]:
     collector = Collector()
-    server = None
+    server: RedisServer | RedisCluster | None = None
     impl: RoomLog
     if request.param == "memory":
         impl = MemoryRoomLog()
+    elif request.param == "redis-cluster":
+        from server.log.redis_cluster import RedisClusterRoomLog
+
+        cluster: RedisCluster = request.getfixturevalue("redis_cluster")
+        cluster.flush()
+        impl = RedisClusterRoomLog(cluster.url)
+        server = cluster
     else:
         from server.log.redis import RedisRoomLog
 
@@ -49,7 +64,7 @@ async def room_log(
     await impl.start(collector)
     yield impl, collector, server
     await impl.close()
-    if server is not None:
+    if isinstance(server, RedisServer):
         server.stop()
 
 
@@ -59,7 +74,7 @@ async def _subscribed(impl: RoomLog, room: str) -> None:
 
 
 async def test_append_numbers_entries_from_one_without_gaps(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     entries = [await impl.append("m1", f"c{i}".encode(), 60) for i in range(5)]
@@ -71,7 +86,7 @@ async def test_append_numbers_entries_from_one_without_gaps(
 
 
 async def test_concurrent_appends_never_share_a_seq(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     entries = await asyncio.gather(*(impl.append("m1", b"x", 60) for _ in range(50)))
@@ -79,7 +94,7 @@ async def test_concurrent_appends_never_share_a_seq(
 
 
 async def test_subscribers_get_entries_in_order_after_append_returns(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, collector, _ = room_log
     await _subscribed(impl, "m1")
@@ -87,13 +102,13 @@ async def test_subscribers_get_entries_in_order_after_append_returns(
     for i in range(10):
         await impl.append("m1", f"{i} with spaces".encode(), 60)
     got = await collector.wait_for(10)
-    assert [e.seq for e in got] == list(range(1, 11))
+    assert [e.seq for e in got] == list(range(1, 11)), got
     assert [e.payload for e in got] == [f"{i} with spaces".encode() for i in range(10)]
     assert {e.room for e in got} == {"m1"}
 
 
 async def test_history_returns_entries_after_a_seq(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     for i in range(6):
@@ -104,7 +119,7 @@ async def test_history_returns_entries_after_a_seq(
     assert after3[0].epoch == await impl.epoch("m1")
 
 
-async def test_payloads_are_copied(room_log: tuple[RoomLog, Collector, RedisServer | None]) -> None:
+async def test_payloads_are_copied(room_log: Fixture) -> None:
     impl, _, _ = room_log
     buf = bytearray(b"before")
     await impl.append("m1", bytes(buf), 60)
@@ -113,7 +128,7 @@ async def test_payloads_are_copied(room_log: tuple[RoomLog, Collector, RedisServ
 
 
 async def test_unsubscribed_rooms_are_not_delivered(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, collector, _ = room_log
     await _subscribed(impl, "m1")
@@ -125,7 +140,7 @@ async def test_unsubscribed_rooms_are_not_delivered(
 
 
 async def test_an_expired_room_starts_a_new_epoch(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     first = await impl.append("m1", b"x", 60)
@@ -138,7 +153,7 @@ async def test_an_expired_room_starts_a_new_epoch(
 
 
 async def test_epoch_of_an_unknown_room_is_empty_and_reading_it_creates_nothing(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     # Unified: memory used to invent an epoch (and a room that never expired).
     impl, _, _ = room_log
@@ -150,7 +165,7 @@ async def test_epoch_of_an_unknown_room_is_empty_and_reading_it_creates_nothing(
 
 
 async def test_expire_zero_counts_as_one_second(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     # Unified on Redis's behaviour: memory used to drop the history at once, before
     # other workers could refill a gap from it.
@@ -165,7 +180,7 @@ async def test_expire_zero_counts_as_one_second(
 
 
 async def test_append_with_a_ttl_below_one_keeps_the_room_a_second(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     await impl.append("m1", b"x", 0)
@@ -175,7 +190,7 @@ async def test_append_with_a_ttl_below_one_keeps_the_room_a_second(
 
 
 async def test_expire_of_an_unknown_room_does_nothing(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     await impl.expire("m1", 60)
@@ -184,7 +199,7 @@ async def test_expire_of_an_unknown_room_does_nothing(
 
 
 async def test_subscribe_and_unsubscribe_are_idempotent(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, collector, _ = room_log
     await impl.unsubscribe("never subscribed")
@@ -203,7 +218,7 @@ async def test_subscribe_and_unsubscribe_are_idempotent(
 
 
 async def test_workers_are_alive_until_their_mark_lapses(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     assert await impl.alive([]) == set()
@@ -215,7 +230,7 @@ async def test_workers_are_alive_until_their_mark_lapses(
 
 
 async def test_close_is_idempotent(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, _, _ = room_log
     await impl.close()
@@ -223,7 +238,7 @@ async def test_close_is_idempotent(
 
 
 async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
-    room_log: tuple[RoomLog, Collector, RedisServer | None],
+    room_log: Fixture,
 ) -> None:
     impl, collector, server = room_log
     reconnects: list[str] = []
@@ -245,6 +260,10 @@ async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
     async with asyncio.timeout(5):  # the first connection counts as a (re)start
         await hooked.wait()
     hooked.clear()
+    if isinstance(server, RedisCluster):
+        await _primary_failover(impl, collector, server, hooked)
+        assert reconnects[:4] == ["first hook", "second hook"] * 2
+        return
     await _subscribed(impl, "m1")
     first = await impl.append("m1", b"x", 60)
     server.stop()
@@ -269,6 +288,42 @@ async def test_redis_down_is_a_clear_error_and_recovery_is_automatic(
         while not any(e.payload == b"z" for e in collector.entries):
             await impl.append("m1", b"z", 60)
             await asyncio.sleep(0.2)
+
+
+async def _primary_failover(
+    impl: RoomLog, collector: Collector, cluster: RedisCluster, hooked: asyncio.Event
+) -> None:
+    """On a cluster the room's primary dies and its replica, which has every entry, takes over."""
+    await _subscribed(impl, "m1")
+    first = await impl.append("m1", b"x", 60)
+    await collector.wait_for(1)
+    old = cluster.primary_of("m1")
+    cluster.kill(old)
+    try:
+        with pytest.raises(LogUnavailable):
+            await impl.append("m1", b"during failover", 60)
+        await asyncio.to_thread(cluster.wait_failover, "m1", old)
+        async with asyncio.timeout(10):
+            while True:
+                try:
+                    again = await impl.append("m1", b"y", 60)
+                    break
+                except LogUnavailable:
+                    await asyncio.sleep(0.1)
+        assert again.epoch == first.epoch  # the history survived the failover
+        history = await impl.history("m1")
+        assert [e.payload for e in history if e.payload != b"during failover"] == [b"x", b"y"]
+        assert [e.seq for e in history] == list(range(1, len(history) + 1))
+        async with asyncio.timeout(10):
+            await hooked.wait()
+        # Delivery came back on the new primary by itself.
+        async with asyncio.timeout(10):
+            while not any(e.payload == b"z" for e in collector.entries):
+                await impl.append("m1", b"z", 60)
+                await asyncio.sleep(0.2)
+    finally:
+        cluster.start_node(old)
+        await asyncio.to_thread(cluster.wait_ok)
 
 
 async def test_a_lost_delivery_is_still_in_history_and_shows_as_a_gap() -> None:
