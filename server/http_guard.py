@@ -24,13 +24,16 @@ import asyncio
 from collections import Counter
 from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
+from websockets.protocol import State
 
 from server.address_limits import address_key, is_trusted, trusted_networks
 from server.config import Settings
+from server.wire import LINK
 
 LINGER_SECONDS = 1.0  # read and drop what a refused client still sends, so it sees our answer
 MAX_LINGERING = 64  # beyond that many at once, refused connections close straight away
@@ -207,11 +210,43 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
 
 class GuardedWebSocketsProtocol(WebSocketsSansIOProtocol):
-    """websockets' sans-I/O protocol that gives back its connection's place when it ends."""
+    """websockets' sans-I/O protocol that gives back its connection's place when it ends,
+    and takes prebuilt frames straight to the socket (a server.wire.Link, offered to the
+    app in the scope's extensions).
+
+    A frame written here bypasses only websockets' framing of data frames, which keeps no
+    state for unfragmented ones; pings, pongs and the close handshake still go through it,
+    and nothing is written once a close frame has been sent or the peer is gone.
+    """
 
     def connection_lost(self, exc: Exception | None) -> None:
         sockets().release(self.transport)
         super().connection_lost(exc)
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        if self.handshake_initiated and not self.close_sent:
+            cast(dict[str, object], self.scope["extensions"])[LINK] = self
+
+    def _open(self) -> bool:
+        return (
+            self.handshake_complete
+            and self.initial_response is None
+            and not self.close_sent
+            and not self.disconnected
+            and self.conn.state is State.OPEN
+            and not self.transport.is_closing()
+        )
+
+    def write_frame(self, data: bytes) -> bool:
+        if not self.writable.is_set() or not self._open():
+            return False
+        self.transport.write(data)
+        return True
+
+    async def drained(self) -> bool:
+        await self.writable.wait()
+        return self._open()
 
 
 HTTP = f"{__name__}:GuardedHttpToolsProtocol"

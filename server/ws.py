@@ -276,10 +276,9 @@ class _Session:
         assert self.replica is not None
         settings = self.settings
         flood = settings.rate_limit_commands * FLOOD_FACTOR
-        closing = asyncio.create_task(self.conn.closing.wait(), name="closing")
         try:
             while not self.conn.closed:
-                data = await self._receive_unless_closing(closing)
+                data = await self._receive_unless_closing()
                 if data is None:
                     return
                 if _frame_too_big(data, settings.max_frame_bytes):
@@ -304,20 +303,28 @@ class _Session:
                     continue
                 await self._command(frame)
         finally:
-            closing.cancel()
+            self.conn.on_close = None
 
-    async def _receive_unless_closing(self, closing: asyncio.Task[bool]) -> str | bytes | None:
+    async def _receive_unless_closing(self) -> str | bytes | None:
         """The next frame, or None once this side is closing: a client that stopped
-        reading never answers its close frame, and must not keep its place for ever."""
+        reading never answers its close frame, and must not keep its place for ever.
+
+        The connection cancels the receive when it starts closing; no second task waits
+        for that, so an idle connection holds one small task here.
+        """
         receiving = asyncio.ensure_future(_receive_text(self.websocket))
+        self.conn.on_close = receiving.cancel
         try:
-            await asyncio.wait((receiving, closing), return_when=asyncio.FIRST_COMPLETED)
+            return await receiving
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this session itself is being cancelled
+            return None
         finally:
+            self.conn.on_close = None
             if not receiving.done():
                 receiving.cancel()
-        if not receiving.done() or receiving.cancelled():
-            return None  # cancelled just now: it finishes on the next turn of the loop
-        return receiving.result()
 
     async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None

@@ -32,6 +32,7 @@ async def test_a_full_queue_closes_instead_of_waiting() -> None:
     assert not conn.closed
     assert not conn.send("d")
     assert conn.closed
+    assert conn.writer is not None
     conn.writer.cancel()
 
 
@@ -43,6 +44,7 @@ async def test_finish_stops_a_stuck_writer_and_keeps_the_callers_cancellation() 
     finishing.cancel()
     await asyncio.wait({finishing})
     assert finishing.cancelled(), "finish() swallowed the cancellation of its caller"
+    assert conn.writer is not None
     await asyncio.wait({conn.writer}, timeout=1)
     assert conn.writer.done()
 
@@ -52,5 +54,6 @@ async def test_finish_gives_up_on_a_stuck_writer_after_its_grace() -> None:
     conn.send("hello")
     async with asyncio.timeout(5):
         await conn.finish()
+    assert conn.writer is not None
     await asyncio.wait({conn.writer}, timeout=1)
     assert conn.writer.cancelled()
