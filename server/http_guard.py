@@ -33,6 +33,7 @@ from websockets.protocol import State
 
 from server.address_limits import address_key, is_trusted, trusted_networks
 from server.config import Settings
+from server.light_sync import Flag, Inbox
 from server.wire import LINK
 
 LINGER_SECONDS = 1.0  # read and drop what a refused client still sends, so it sees our answer
@@ -219,9 +220,22 @@ class GuardedWebSocketsProtocol(WebSocketsSansIOProtocol):
     and nothing is written once a close frame has been sent or the peer is gone.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = cast(Any, Inbox())  # see server/light_sync.py
+        self.writable = cast(Any, Flag())
+        self.writable.set()
+
     def connection_lost(self, exc: Exception | None) -> None:
         sockets().release(self.transport)
         super().connection_lost(exc)
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if self.handshake_complete and self.response is not None:
+            # Sent: the handshake's request and response (their headers) are not needed
+            # again, and would otherwise stay for the connection's life.
+            self.request = self.response = cast(Any, None)
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
