@@ -309,22 +309,28 @@ class _Session:
         """The next frame, or None once this side is closing: a client that stopped
         reading never answers its close frame, and must not keep its place for ever.
 
-        The connection cancels the receive when it starts closing; no second task waits
-        for that, so an idle connection holds one small task here.
+        The connection interrupts the receive when it starts closing, by cancelling this
+        very task: no second task waits for that, nor for the frame, so an idle
+        connection holds one task.
         """
-        receiving = asyncio.ensure_future(_receive_text(self.websocket))
-        self.conn.on_close = receiving.cancel
+        task = asyncio.current_task()
+        assert task is not None
+        interrupted = False
+
+        def interrupt() -> None:
+            nonlocal interrupted
+            interrupted = True
+            task.cancel()
+
+        self.conn.on_close = interrupt
         try:
-            return await receiving
+            return await _receive_text(self.websocket)
         except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
+            if not interrupted or task.uncancel() > 0:
                 raise  # this session itself is being cancelled
             return None
         finally:
             self.conn.on_close = None
-            if not receiving.done():
-                receiving.cancel()
 
     async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None
