@@ -239,6 +239,9 @@ class GuardedWebSocketsProtocol(WebSocketsSansIOProtocol):
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
+        # The scope has its own copy now; websockets' parser would keep this one alive
+        # for the connection's life (a local of its generator).
+        event.headers.clear()
         if self.handshake_initiated and not self.close_sent:
             cast(dict[str, object], self.scope["extensions"])[LINK] = self
 

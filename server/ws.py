@@ -276,6 +276,11 @@ class _Session:
         assert self.replica is not None
         settings = self.settings
         flood = settings.rate_limit_commands * FLOOD_FACTOR
+        # Joined: nothing reads the handshake's headers again, and they would stay for the
+        # connection's life (about 1 KiB each). Cleared in place, as Starlette shares the list.
+        headers = self.websocket.scope.get("headers")
+        if isinstance(headers, list):
+            headers.clear()
         try:
             while not self.conn.closed:
                 data = await self._receive_unless_closing()
