@@ -205,7 +205,8 @@ class AddressGuard:
             await _refuse(scope, send, status)
             return
         try:
-            await self.app({**scope, ADDRESS_KEY: address}, receive, send)
+            scope[ADDRESS_KEY] = address  # in place: a copy would stay for the connection's life
+            await self.app(scope, receive, send)
         finally:
             self.limits.close(address)
 

@@ -24,13 +24,17 @@ import asyncio
 from collections import Counter
 from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
+from websockets.protocol import State
 
 from server.address_limits import address_key, is_trusted, trusted_networks
 from server.config import Settings
+from server.light_sync import Flag, Inbox
+from server.wire import LINK
 
 LINGER_SECONDS = 1.0  # read and drop what a refused client still sends, so it sees our answer
 MAX_LINGERING = 64  # beyond that many at once, refused connections close straight away
@@ -207,11 +211,59 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
 
 class GuardedWebSocketsProtocol(WebSocketsSansIOProtocol):
-    """websockets' sans-I/O protocol that gives back its connection's place when it ends."""
+    """websockets' sans-I/O protocol that gives back its connection's place when it ends,
+    and takes prebuilt frames straight to the socket (a server.wire.Link, offered to the
+    app in the scope's extensions).
+
+    A frame written here bypasses only websockets' framing of data frames, which keeps no
+    state for unfragmented ones; pings, pongs and the close handshake still go through it,
+    and nothing is written once a close frame has been sent or the peer is gone.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = cast(Any, Inbox())  # see server/light_sync.py
+        self.writable = cast(Any, Flag())
+        self.writable.set()
 
     def connection_lost(self, exc: Exception | None) -> None:
         sockets().release(self.transport)
         super().connection_lost(exc)
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if self.handshake_complete and self.response is not None:
+            # Sent: the handshake's request and response (their headers) are not needed
+            # again, and would otherwise stay for the connection's life.
+            self.request = self.response = cast(Any, None)
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        # The scope has its own copy now; websockets' parser would keep this one alive
+        # for the connection's life (a local of its generator).
+        event.headers.clear()
+        if self.handshake_initiated and not self.close_sent:
+            cast(dict[str, object], self.scope["extensions"])[LINK] = self
+
+    def _open(self) -> bool:
+        return (
+            self.handshake_complete
+            and self.initial_response is None
+            and not self.close_sent
+            and not self.disconnected
+            and self.conn.state is State.OPEN
+            and not self.transport.is_closing()
+        )
+
+    def write_frame(self, data: bytes) -> bool:
+        if not self.writable.is_set() or not self._open():
+            return False
+        self.transport.write(data)
+        return True
+
+    async def drained(self) -> bool:
+        await self.writable.wait()
+        return self._open()
 
 
 HTTP = f"{__name__}:GuardedHttpToolsProtocol"

@@ -16,16 +16,21 @@ class RateLimit:
     have sent meanwhile (server/stalls.py): frames queued while we slept are not a flood.
     """
 
+    __slots__ = ("limit", "stalls", "times", "window")
+
     def __init__(self, limit: int, window: float, stalls: StallWatch | None = None) -> None:
         self.limit = limit
         self.window = window
         self.stalls = stalls
-        self.times: deque[float] = deque()
+        self.times: deque[float] | None = None  # made at the first command: idle ones hold none
 
     def hit(self, now: float) -> float:
-        while self.times and now - self.times[0] > self.window:
-            self.times.popleft()
-        self.times.append(now)
+        times = self.times
+        if times is None:
+            times = self.times = deque()
+        while times and now - times[0] > self.window:
+            times.popleft()
+        times.append(now)
         if self.stalls is None:
-            return len(self.times)
-        return len(self.times) / self.stalls.allowance(now, self.window)
+            return len(times)
+        return len(times) / self.stalls.allowance(now, self.window)

@@ -25,6 +25,7 @@ from server.admission_watch import AdmissionWatch
 from server.connection import Connection
 from server.log.base import LogEntry
 from server.room_setup import RoomSetup
+from server.wire import Text
 
 log = logging.getLogger("hearth.room")
 
@@ -34,7 +35,7 @@ MAX_EVENT_HISTORY = 20_000
 @dataclass(frozen=True, slots=True)
 class _Sent:
     event: state.Event
-    frame: str
+    frame: Text
 
 
 class Replica:
@@ -152,7 +153,7 @@ class Replica:
             conn.role = person.role
 
     def _fan_out(self, event: state.Event) -> None:
-        frame = protocol.encode_event(event).decode()
+        frame = Text.from_utf8(protocol.encode_event(event))
         self.events.append(_Sent(event, frame))
         if len(self.events) > MAX_EVENT_HISTORY:
             del self.events[: len(self.events) - MAX_EVENT_HISTORY]
@@ -228,7 +229,7 @@ class Replica:
         if outcome.waiting:
             conn.send(frames.waiting(self.room, outcome.participant_id, conn.resume_token))
             return
-        missed = [
+        missed: list[str | Text] = [
             sent.frame
             for sent in self.events
             if last_seq

@@ -335,10 +335,14 @@ class _Session:
         assert self.replica is not None
         settings = self.settings
         flood = settings.rate_limit_commands * FLOOD_FACTOR
-        closing = asyncio.create_task(self.conn.closing.wait(), name="closing")
+        # Joined: nothing reads the handshake's headers again, and they would stay for the
+        # connection's life (about 1 KiB each). Cleared in place, as Starlette shares the list.
+        headers = self.websocket.scope.get("headers")
+        if isinstance(headers, list):
+            headers.clear()
         try:
             while not self.conn.closed:
-                data = await self._receive_unless_closing(closing)
+                data = await self._receive_unless_closing()
                 if data is None:
                     return
                 if _frame_too_big(data, settings.max_frame_bytes):
@@ -365,20 +369,34 @@ class _Session:
                     continue
                 await self._command(frame)
         finally:
-            closing.cancel()
+            self.conn.on_close = None
 
-    async def _receive_unless_closing(self, closing: asyncio.Task[bool]) -> str | bytes | None:
+    async def _receive_unless_closing(self) -> str | bytes | None:
         """The next frame, or None once this side is closing: a client that stopped
-        reading never answers its close frame, and must not keep its place for ever."""
-        receiving = asyncio.ensure_future(_receive_text(self.websocket))
+        reading never answers its close frame, and must not keep its place for ever.
+
+        The connection interrupts the receive when it starts closing, by cancelling this
+        very task: no second task waits for that, nor for the frame, so an idle
+        connection holds one task.
+        """
+        task = asyncio.current_task()
+        assert task is not None
+        interrupted = False
+
+        def interrupt() -> None:
+            nonlocal interrupted
+            interrupted = True
+            task.cancel()
+
+        self.conn.on_close = interrupt
         try:
-            await asyncio.wait((receiving, closing), return_when=asyncio.FIRST_COMPLETED)
+            return await _receive_text(self.websocket)
+        except asyncio.CancelledError:
+            if not interrupted or task.uncancel() > 0:
+                raise  # this session itself is being cancelled
+            return None
         finally:
-            if not receiving.done():
-                receiving.cancel()
-        if not receiving.done() or receiving.cancelled():
-            return None  # cancelled just now: it finishes on the next turn of the loop
-        return receiving.result()
+            self.conn.on_close = None
 
     async def _command(self, frame: protocol.ClientFrame) -> None:
         assert self.replica is not None

@@ -74,7 +74,8 @@ async def test_a_reader_whose_queue_fills_is_counted_as_a_slow_consumer() -> Non
     assert conn.closed
     conn.send("e")  # already closed: not counted again
     assert value(metrics, "hearth_slow_consumer_closes_total") == 1
-    conn.writer.cancel()
+    if conn.writer is not None:
+        conn.writer.cancel()
 
 
 async def test_resyncs_lost_histories_and_appends_are_counted(tmp_path: Path) -> None:

@@ -45,5 +45,5 @@ def test_redis_cluster_without_seed_nodes_is_a_clear_config_error() -> None:
 
     for url in ("", " , ", "127.0.0.1:7000"):
         env = {"HEARTH_REDIS_CLUSTER": "1", "HEARTH_REDIS_URL": url}
-        with pytest.raises(ConfigError, match="HEARTH_REDIS_URL.*seed nodes"):
+        with pytest.raises(ConfigError, match=r"HEARTH_REDIS_URL.*seed nodes"):
             Settings.from_env(env)
