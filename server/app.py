@@ -50,6 +50,7 @@ from server.hub import Hub
 from server.metrics import Metrics
 from server.middleware import CrossSiteGuard, RejectNul, SecurityHeadersAndAccessLog
 from server.security import Signer
+from server.ws_entry import HearthApp, meeting_socket
 
 log = logging.getLogger("hearth")
 
@@ -150,7 +151,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await context.hub.stop()
             await context.engine.dispose()
 
-    app = Starlette(
+    app = HearthApp(
         routes=build_routes(settings),
         middleware=[
             Middleware(SecurityHeadersAndAccessLog),
@@ -168,6 +169,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     )
     app.state.ctx = context
     app.state.address_limits = limits
+    app.ws_stack = RejectNul(
+        AddressGuard(meeting_socket, limits=limits, settings=settings, metrics=figures)
+    )
     return app
 
 
