@@ -80,6 +80,13 @@ def test_a_removed_browser_is_refused_before_its_keep_out_is_written(
     assert host.command("remove", participant_id=troll.me)["type"] == "ack"
     # No wait for the keep-out row: the room's log already says who was removed.
     assert refused(meeting, pseudonym="Someone New", device=mine) == "banned"
+    # The organiser lifts it once it shows in the console (a lift before the row is
+    # written would be undone by it).
+    keep_outs = f"/api/groups/{meeting.group_id}/keep-outs"
+    deadline = time.monotonic() + 5
+    while meeting.organiser.get(keep_outs).json()["active"] == 0:
+        assert time.monotonic() < deadline, "the keep-out was never written"
+        time.sleep(0.02)
     r = meeting.organiser.delete(f"/api/groups/{meeting.group_id}/keep-outs")
     assert r.status_code == 204, r.text
     assert meeting.join("back", device=mine).welcome is not None
