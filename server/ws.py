@@ -89,6 +89,28 @@ async def endpoint(websocket: WebSocket) -> None:
 class _Session:
     """One connection's life: hello, admission, commands, and the goodbye."""
 
+    # A thousand of these live as long as their meetings: no __dict__ each.
+    __slots__ = (
+        "address",
+        "admission",
+        "admitted_for",
+        "app",
+        "basis",
+        "conn",
+        "gone",
+        "hello_deadline",
+        "hub",
+        "joined",
+        "limits",
+        "meeting_id",
+        "metrics",
+        "rate",
+        "replica",
+        "seated",
+        "settings",
+        "websocket",
+    )
+
     def __init__(
         self, app: AppContext, websocket: WebSocket, meeting_id: str, hello_deadline: float
     ) -> None:
