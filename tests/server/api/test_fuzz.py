@@ -168,6 +168,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/feeds/hsds/services/{id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
+    ("GET", "/metrics"),
 ]
 
 API_DOC = Path(__file__).resolve().parents[3] / "docs" / "api.md"
