@@ -139,7 +139,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.header_bytes += len(data)
             self.line_done = self.line_done or b"\n" in data
         super().data_received(data)
-        unfinished = counting and self.in_headers and not self.upgraded and not self.refused
+        if self.upgraded:
+            # The parser calls back into this protocol, which holds the parser: a cycle
+            # only the collector would free, long after a rush of a thousand upgrades
+            # had piled them up. Let go of it here, and this object goes with its socket.
+            self.parser = None  # type: ignore[assignment]
+            return
+        unfinished = counting and self.in_headers and not self.refused
         if unfinished and self.header_bytes > self.guard.max_header_bytes:
             self.answer(431 if self.line_done else 414)
 
