@@ -16,18 +16,14 @@ from rooms import protocol
 from rooms.protocol import CloseCode
 from server import frames
 from server.address_limits import ADDRESS_KEY, AddressLimits
-from server.admission import Admission, admit, read_facts
-from server.admission_cache import Basis
-from server.audit import audit_row, record, record_removal
-from server.clock import now_ms
 from server.connection import Connection
 from server.context import AppContext, ctx
-from server.db.availability import UNAVAILABLE_TYPES, database_unavailable
-from server.db.invites import refund_invite
 from server.log.base import LogUnavailable
 from server.rate_limit import FLOOD_FACTOR, RateLimit
 from server.replica import Replica
 from server.security import hash_secret, origin_allowed
+from server.ws_admission import Entry
+from server.ws_commands import carry_out, frame_too_big, receive_text, receive_unless_closing
 
 log = logging.getLogger("hearth.ws")
 
@@ -48,22 +44,6 @@ _REFUSAL_CLOSES: dict[protocol.ErrorCode, CloseCode] = {
 def refusal_close(code: protocol.ErrorCode) -> CloseCode:
     """The close that follows a refused hello (docs/protocol.md, "Joining")."""
     return _REFUSAL_CLOSES.get(code, CloseCode.FORBIDDEN)
-
-
-async def _receive_text(websocket: WebSocket) -> str | bytes | None:
-    message = await websocket.receive()
-    if message["type"] == "websocket.disconnect":
-        return None
-    text = message.get("text")
-    if text is not None:
-        return str(text)
-    return bytes(message.get("bytes") or b"")
-
-
-def _frame_too_big(data: str | bytes, limit: int) -> bool:
-    if isinstance(data, bytes):
-        return len(data) > limit
-    return len(data) > limit // 4 and len(data.encode()) > limit
 
 
 async def endpoint(websocket: WebSocket) -> None:
@@ -92,11 +72,9 @@ class _Session:
     # A thousand of these live as long as their meetings: no __dict__ each.
     __slots__ = (
         "address",
-        "admission",
-        "admitted_for",
         "app",
-        "basis",
         "conn",
+        "entry",
         "gone",
         "hello_deadline",
         "hub",
@@ -136,9 +114,7 @@ class _Session:
         )
         self.gone = False  # left, removed, denied: no disconnect entry needed
         # A hello retried after pseudonym_taken reuses its admission: one invite use each.
-        self.admission: Admission | None = None
-        self.admitted_for: tuple[str | None, str | None, bool] | None = None
-        self.basis: Basis | None = None  # what the admission was decided on
+        self.entry = Entry(app, self.hub, meeting_id)
         self.joined = False
         self.hello_deadline = hello_deadline
         # Counting only (server/address_limits.py): never logged, never stored.
@@ -187,13 +163,13 @@ class _Session:
         """The next frame, which must be a hello in time; None when the connection ends."""
         try:
             async with asyncio.timeout_at(self.hello_deadline):
-                data = await _receive_text(self.websocket)
+                data = await receive_text(self.websocket)
         except TimeoutError:
             self.refuse("hello_required", late, CloseCode.HELLO)
             return None
         if data is None:
             return None
-        if _frame_too_big(data, self.settings.max_frame_bytes):
+        if frame_too_big(data, self.settings.max_frame_bytes):
             self.conn.close(CloseCode.TOO_BIG, "frame too large")
             return None
         return self._decode_hello(data)
@@ -212,55 +188,8 @@ class _Session:
             return None
         return frame
 
-    async def _admit(self, hello: protocol.Hello, fresh: bool = False) -> Admission:
-        credentials = (hello.invite, hello.facilitator_token, hello.resume is None)
-        if self.admission is not None and self.admitted_for == credentials and not fresh:
-            return self.admission
-        await self._give_back_invite()
-        try:
-            admission = await self._admit_now(hello, fresh)
-        except UNAVAILABLE_TYPES as exc:
-            if not database_unavailable(exc):
-                raise
-            log.warning("the database is unavailable (%s)", type(exc).__name__)
-            return Admission(
-                error=protocol.Err(
-                    "unavailable", "The meeting is unreachable right now; try again."
-                )
-            )
-        if admission.error is None:
-            self.admission, self.admitted_for = admission, credentials
-        return admission
-
-    async def _admit_now(self, hello: protocol.Hello, fresh: bool = False) -> Admission:
-        """Admission from the cached facts of an open room (read once if missing), or,
-        `fresh`, from the database now."""
-        meeting_id = self.meeting_id
-        replica = self.hub.replicas.get(meeting_id)
-        if fresh:
-            self.basis = None
-            facts = await read_facts(self.app, meeting_id)
-        else:
-            self.basis = await self.hub.admissions.basis(
-                meeting_id, replica, lambda: read_facts(self.app, meeting_id)
-            )
-            facts = self.basis.facts
-        watch = replica.admission if replica is not None else None
-        return await admit(self.app, meeting_id, hello, facts, watch)
-
-    async def _give_back_invite(self) -> None:
-        """An invite use counts only for someone who got in (or into the lobby)."""
-        admission, self.admission = self.admission, None
-        if admission is None or admission.invite is None or admission.setup is None:
-            return
-        try:
-            async with self.app.session() as session:
-                await refund_invite(session, admission.setup.group_id, admission.invite)
-        except Exception:
-            log.warning("could not give back an unused invite use (%s)", self.meeting_id)
-
     async def _join(self, hello: protocol.Hello) -> Literal["joined", "refused", "retry"]:
-        admission = await self._admit(hello)
+        admission = await self.entry.admit(hello)
         if admission.error is not None:
             self.refuse(
                 admission.error.code, admission.error.message, refusal_close(admission.error.code)
@@ -302,7 +231,7 @@ class _Session:
             last_seq = 0
         try:
             self.replica = await self.hub.room(admission.setup)
-            basis = self.basis
+            basis = self.entry.basis
             outcome = await self.hub.submit(
                 self.replica,
                 None,
@@ -344,7 +273,7 @@ class _Session:
         facts it was admitted on may be out of date: the database decides once more,
         before the newcomer sees anything of the room."""
         assert self.replica is not None and joined.participant_id is not None
-        admission = await self._admit(hello, fresh=True)
+        admission = await self.entry.admit(hello, fresh=True)
         if admission.error is None:
             self.replica.attach(self.conn, joined, last_seq)
             return joined
@@ -364,10 +293,10 @@ class _Session:
             headers.clear()
         try:
             while not self.conn.closed:
-                data = await self._receive_unless_closing()
+                data = await receive_unless_closing(self.conn, self.websocket)
                 if data is None:
                     return
-                if _frame_too_big(data, settings.max_frame_bytes):
+                if frame_too_big(data, settings.max_frame_bytes):
                     self.conn.close(CloseCode.TOO_BIG, "frame too large")
                     return
                 count = self.rate.hit(time.monotonic())
@@ -389,86 +318,20 @@ class _Session:
                     self.metrics.limited("command_rate")
                     self.conn.send(frames.error("rate_limited", "Slow down a little.", frame.id))
                     continue
-                await self._command(frame)
+                self.metrics.command(frame)
+                setup = self.entry.admission.setup if self.entry.admission is not None else None
+                group_id = setup.group_id if setup is not None else None
+                if await carry_out(self.app, self.hub, self.replica, self.conn, group_id, frame):
+                    self.gone = True
         finally:
             self.conn.on_close = None
-
-    async def _receive_unless_closing(self) -> str | bytes | None:
-        """The next frame, or None once this side is closing: a client that stopped
-        reading never answers its close frame, and must not keep its place for ever.
-
-        The connection interrupts the receive when it starts closing, by cancelling this
-        very task: no second task waits for that, nor for the frame, so an idle
-        connection holds one task.
-        """
-        task = asyncio.current_task()
-        assert task is not None
-        interrupted = False
-
-        def interrupt() -> None:
-            nonlocal interrupted
-            interrupted = True
-            task.cancel()
-
-        self.conn.on_close = interrupt
-        try:
-            return await _receive_text(self.websocket)
-        except asyncio.CancelledError:
-            if not interrupted or task.uncancel() > 0:
-                raise  # this session itself is being cancelled
-            return None
-        finally:
-            self.conn.on_close = None
-
-    async def _command(self, frame: protocol.ClientFrame) -> None:
-        assert self.replica is not None
-        self.metrics.command(frame)
-        request_id = frame.id
-        pid = self.conn.participant_id
-        if isinstance(frame, protocol.Hello):
-            self.conn.send(frames.error("bad_request", "Already joined.", request_id))
-            return
-        if isinstance(frame, protocol.Ping):
-            self.conn.send(frames.pong(request_id))
-            return
-        if pid is None:
-            self.conn.send(
-                frames.error("unavailable", "The room is being restored; try again.", request_id)
-            )
-            return
-        local = self.replica.local_answer(pid, frame, now_ms())
-        if local is not None:
-            self.conn.send(local)
-            return
-        # Read before the command is applied: by the time it returns, a removed or denied
-        # target may already have been freed from the room.
-        row = audit_row(self.replica.room, self.meeting_id, pid, frame)
-        removing, device_hash = _removal(self.replica, frame)
-        try:
-            outcome = await self.hub.submit(
-                self.replica, pid, frame, self.conn, request_id=request_id
-            )
-        except LogUnavailable:
-            self.conn.send(
-                frames.error("unavailable", "The meeting is unreachable; try again.", request_id)
-            )
-            return
-        if isinstance(outcome, protocol.Err):
-            return
-        if isinstance(frame, protocol.Leave):
-            self.gone = True
-        if row is not None:
-            self.hub.spawn(record(self.app, row, isinstance(frame, protocol.End)), "audit")
-        if removing and self.admission is not None and self.admission.setup is not None:
-            group_id = self.admission.setup.group_id
-            self.hub.spawn(record_removal(self.app, group_id, device_hash), "keep-out")
 
     async def finish(self) -> None:
         if self.seated:
             self.seated = False
             self.limits.leave_seat(self.address, self.meeting_id)
         if not self.joined:
-            await self._give_back_invite()
+            await self.entry.give_back_invite()
         replica, pid = self.replica, self.conn.participant_id
         if replica is not None:
             replica.detach(self.conn)
@@ -481,17 +344,6 @@ class _Session:
                     )
             self.hub.release(replica)
         await self.conn.finish()
-
-
-def _removal(replica: Replica, frame: protocol.ClientFrame) -> tuple[bool, str | None]:
-    """Whether `frame` removes an attendee, and their device hash, read before it applies
-    (by the time it has, the removed person may be freed from the room)."""
-    if not isinstance(frame, protocol.Remove):
-        return False, None
-    target = replica.room.participants.get(frame.participant_id)
-    if target is None or target.role == "facilitator":
-        return False, None
-    return True, target.device_hash
 
 
 routes: list[BaseRoute] = [WebSocketRoute("/ws/meetings/{meeting_id}", endpoint)]
