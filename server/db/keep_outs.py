@@ -14,19 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db.models import KeepOut, utcnow
 
 
-async def kept_out(session: AsyncSession, group_id: str, device_hash: str) -> bool:
-    found = await session.scalar(
-        select(KeepOut.id)
-        .where(
-            KeepOut.group_id == group_id,
-            KeepOut.device_hash == device_hash,
-            KeepOut.expires_at > utcnow(),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 async def prune(session: AsyncSession) -> None:
     await session.execute(delete(KeepOut).where(KeepOut.expires_at <= utcnow()))
 
