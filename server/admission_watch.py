@@ -13,10 +13,21 @@ follows that write, this memory is what keeps the browser out on every worker.
 from __future__ import annotations
 
 from rooms import protocol
-from rooms.state import Room
+from rooms.state import Participant, Room
 
 # Commands after which what the database said about admission may be out of date.
 _EDITS = (protocol.Reconfigure, protocol.SetResources, protocol.Close, protocol.Remove)
+
+
+def removal_target(room: Room, command: protocol.Command) -> Participant | None:
+    """The attendee `command` would remove, read before it applies (by the time it has,
+    the removed person may be freed from the room); None for anything else."""
+    if not isinstance(command, protocol.Remove):
+        return None
+    target = room.participants.get(command.participant_id)
+    if target is None or target.role == "facilitator":
+        return None
+    return target
 
 
 class AdmissionWatch:
@@ -29,12 +40,8 @@ class AdmissionWatch:
     @staticmethod
     def target_device(room: Room, command: protocol.Command) -> str | None:
         """The device of an attendee `command` would remove, read before it applies."""
-        if not isinstance(command, protocol.Remove):
-            return None
-        target = room.participants.get(command.participant_id)
-        if target is None or target.role == "facilitator":
-            return None
-        return target.device_hash
+        target = removal_target(room, command)
+        return target.device_hash if target is not None else None
 
     def observe(
         self,

@@ -9,6 +9,7 @@ from starlette.websockets import WebSocket
 
 from rooms import protocol
 from server import frames
+from server.admission_watch import removal_target
 from server.audit import audit_row, record, record_removal
 from server.clock import now_ms
 from server.connection import Connection
@@ -90,7 +91,7 @@ async def carry_out(
     # Read before the command is applied: by the time it returns, a removed or denied
     # target may already have been freed from the room.
     row = audit_row(replica.room, replica.meeting_id, pid, frame)
-    removing, device_hash = _removal(replica, frame)
+    removed = removal_target(replica.room, frame)
     try:
         outcome = await hub.submit(replica, pid, frame, conn, request_id=request_id)
     except LogUnavailable:
@@ -100,17 +101,6 @@ async def carry_out(
         return False
     if row is not None:
         hub.spawn(record(app, row, isinstance(frame, protocol.End)), "audit")
-    if removing and group_id is not None:
-        hub.spawn(record_removal(app, group_id, device_hash), "keep-out")
+    if removed is not None and group_id is not None:
+        hub.spawn(record_removal(app, group_id, removed.device_hash), "keep-out")
     return isinstance(frame, protocol.Leave)
-
-
-def _removal(replica: Replica, frame: protocol.ClientFrame) -> tuple[bool, str | None]:
-    """Whether `frame` removes an attendee, and their device hash, read before it applies
-    (by the time it has, the removed person may be freed from the room)."""
-    if not isinstance(frame, protocol.Remove):
-        return False, None
-    target = replica.room.participants.get(frame.participant_id)
-    if target is None or target.role == "facilitator":
-        return False, None
-    return True, target.device_hash
