@@ -11,7 +11,7 @@ import contextlib
 import os
 import secrets
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +142,23 @@ def start_cluster(
 
 
 MakeCluster = Callable[..., Cluster]
+
+
+@contextlib.contextmanager
+def workers_on_one_port(
+    workdir: Path, database_url: str, secret: str, workers: int = 2
+) -> Iterator[Server]:
+    """One `hearth serve --workers N` on a private Redis, stopped (with it) afterwards."""
+    redis = RedisServer(workdir / "redis")
+    redis.start()
+    env = cluster_env(workdir / "data", redis.url, database_url, secret)
+    server = Server(free_port(), env, workdir / "server.log", ["--workers", str(workers)])
+    try:
+        server.start(60.0)
+        yield server
+    finally:
+        server.stop()
+        redis.stop()
 
 
 # Participants ----------------------------------------------------------------

@@ -8,12 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cluster.cluster import close_all, cluster_env, facilitator, join
-from tests.redis_server import RedisServer
+from tests.cluster.cluster import close_all, facilitator, join, workers_on_one_port
 from tests.service.conftest import Server
 from tests.service.rooms import create_meeting
 from tests.service.scrape import samples, value
-from tests.services import free_port
 from tests.wsclient import Client
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -35,25 +33,19 @@ def scrape_each_worker(server: Server, tries: int = 60) -> dict[str, float]:
 
 
 async def test_each_worker_has_its_own_figures(tmp_path: Path, postgres_url: str) -> None:
-    redis = RedisServer(tmp_path / "redis")
-    redis.start()
-    env = cluster_env(tmp_path / "data", redis.url, postgres_url, "metrics-secret-0123456789abcdef")
-    server = Server(free_port(), env, tmp_path / "server.log", ["--workers", "2"])
     clients: list[Client] = []
-    try:
-        server.start(60.0)
-        meeting = create_meeting(server)
-        clients.append(await facilitator(server, meeting))
-        for i in range(7):
-            clients.append(await join(server, meeting, pseudonym=f"Attendee {i}"))
-        joins = scrape_each_worker(server)
-        assert len(joins) == 2, f"only one worker answered: {joins}"
-        # Nothing is counted twice or shared: the two registries add up to the joins.
-        assert sum(joins.values()) == len(clients), joins
-    except BaseException:
-        print(server.log()[-6000:])
-        raise
-    finally:
-        await close_all(*clients)
-        server.stop()
-        redis.stop()
+    with workers_on_one_port(tmp_path, postgres_url, "metrics-secret-0123456789abcdef") as server:
+        try:
+            meeting = create_meeting(server)
+            clients.append(await facilitator(server, meeting))
+            for i in range(7):
+                clients.append(await join(server, meeting, pseudonym=f"Attendee {i}"))
+            joins = scrape_each_worker(server)
+            assert len(joins) == 2, f"only one worker answered: {joins}"
+            # Nothing is counted twice or shared: the two registries add up to the joins.
+            assert sum(joins.values()) == len(clients), joins
+        except BaseException:
+            print(server.log()[-6000:])
+            raise
+        finally:
+            await close_all(*clients)

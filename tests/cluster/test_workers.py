@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.cluster import close_all, cluster_env, facilitator, join
-from tests.redis_server import RedisServer
-from tests.service.conftest import HEARTH, Server
+from tests.cluster.cluster import close_all, cluster_env, facilitator, join, workers_on_one_port
+from tests.service.conftest import HEARTH
 from tests.service.rooms import create_meeting
 from tests.services import free_port
 from tests.wsclient import Client
@@ -18,41 +17,35 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
 async def test_two_workers_on_one_port_share_a_meeting(tmp_path: Path, postgres_url: str) -> None:
-    redis = RedisServer(tmp_path / "redis")
-    redis.start()
-    env = cluster_env(tmp_path / "data", redis.url, postgres_url, "workers-secret-0123456789abcdef")
-    server = Server(free_port(), env, tmp_path / "server.log", ["--workers", "2"])
     clients: list[Client] = []
-    try:
-        server.start(60.0)
-        meeting = create_meeting(server)
-        host = await facilitator(server, meeting)
-        clients.append(host)
-        # Connections are spread over the two processes by the kernel: with eight
-        # attendees both almost surely hold some, and everyone still sees everyone.
-        for i in range(8):
-            clients.append(await join(server, meeting, pseudonym=f"Attendee {i}"))
-        for speaker in clients:
-            text = f"hello from {speaker.me}"
-            assert (await speaker.command("say", text=text))["type"] == "ack"
-        for listener in clients:
+    with workers_on_one_port(tmp_path, postgres_url, "workers-secret-0123456789abcdef") as server:
+        try:
+            meeting = create_meeting(server)
+            host = await facilitator(server, meeting)
+            clients.append(host)
+            # Connections are spread over the two processes by the kernel: with eight
+            # attendees both almost surely hold some, and everyone still sees everyone.
+            for i in range(8):
+                clients.append(await join(server, meeting, pseudonym=f"Attendee {i}"))
             for speaker in clients:
-                await listener.wait_for("message", text=f"hello from {speaker.me}")
-        last = clients[-1]
-        assert last.welcome is not None
-        assert len(last.welcome["state"]["participants"]) == len(clients)
-        sequences = [
-            [(e["seq"], e["type"]) for e in c.events if e["seq"] > last.welcome["seq"]]
-            for c in clients
-        ]
-        assert all(s == sequences[0] for s in sequences)
-    except BaseException:
-        print(server.log()[-6000:])
-        raise
-    finally:
-        await close_all(*clients)
-        server.stop()
-        redis.stop()
+                text = f"hello from {speaker.me}"
+                assert (await speaker.command("say", text=text))["type"] == "ack"
+            for listener in clients:
+                for speaker in clients:
+                    await listener.wait_for("message", text=f"hello from {speaker.me}")
+            last = clients[-1]
+            assert last.welcome is not None
+            assert len(last.welcome["state"]["participants"]) == len(clients)
+            sequences = [
+                [(e["seq"], e["type"]) for e in c.events if e["seq"] > last.welcome["seq"]]
+                for c in clients
+            ]
+            assert all(s == sequences[0] for s in sequences)
+        except BaseException:
+            print(server.log()[-6000:])
+            raise
+        finally:
+            await close_all(*clients)
     assert server.log().count("Started server process") >= 2
 
 
